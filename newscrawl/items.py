@@ -1,0 +1,59 @@
+"""The items that flow from extraction through the pipelines into the archive.
+
+`Article` is the one contract between extraction, pipelines and the archive: every field here is a
+column of the archive's `articles` table (lists and dicts are stored as JSON).
+
+Conventions:
+- dates (`published`, `modified`, `first_seen`, `last_seen`) are ISO-8601 strings in UTC with a
+  trailing ``Z`` (``2025-09-02T08:30:00Z``); the string found on the page is kept in the ``*_raw``
+  field, untouched;
+- `url` is the canonical URL (see `newscrawl.urls.canonicalize`), `fetched_url` the URL that was
+  actually downloaded;
+- `provenance` maps a field name to where its value came from, e.g. ``{"title": "json-ld",
+  "published": "meta:article:published_time"}``;
+- `access` is ``"free"``, ``"paywalled"`` (a teaser or subscriber-only page) or ``None`` (unknown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+#: Fields that hold lists of strings (stored as JSON arrays).
+LIST_FIELDS = ("authors", "tags")
+#: Fields that hold dicts (stored as JSON objects).
+DICT_FIELDS = ("provenance", "news")
+
+
+@dataclass
+class Article:
+    """One news article as extracted from a page, ready to be cleaned, deduplicated and archived."""
+
+    url: str
+    fetched_url: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    published_raw: str | None = None
+    modified: str | None = None
+    modified_raw: str | None = None
+    language: str | None = None
+    source: str | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    description: str | None = None
+    image: str | None = None
+    text: str | None = None
+    word_count: int | None = None
+    content_hash: str | None = None
+    access: str | None = None
+    duplicate_of: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    #: Fields read from a Google News sitemap entry or feed entry that pointed at this page.
+    news: dict[str, Any] = field(default_factory=dict)
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
