@@ -1,0 +1,322 @@
+"""Benchmark article extraction against the development sets in shared/extraction.
+
+Usage: ``python bench/extraction.py [--set zyte|wcxb|all] [--limit N] [--only NAME] [--dump FILE]``
+
+Scores body text with the 4-token shingle F1 of the Zyte article-extraction benchmark (mean
+precision and mean recall over pages, F1 of the two means), and on WCXB also title (exact after
+whitespace normalisation), authors (case-insensitive set of names) and published day. The same
+figures are measured for plain ``trafilatura`` and, when importable, readability-lxml, newspaper4k
+and news-please. The data is read from the shared folder at run time and never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATA_CANDIDATES = [
+    os.environ.get("NEWSCRAWL_EXTRACTION_DATA", ""),
+    str(ROOT.parent / "shared" / "extraction"),
+    "/work/shared/extraction",
+]
+
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Page:
+    """One benchmark page with whatever ground truth its set provides."""
+
+    id: str
+    url: str
+    html: bytes
+    body: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class Result:
+    """What one extractor returned for one page."""
+
+    text: str = ""
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+
+
+def data_dir() -> Path:
+    """Return the folder holding the development sets."""
+    for cand in DATA_CANDIDATES:
+        if cand and Path(cand, "README.md").exists():
+            return Path(cand)
+    sys.exit("extraction data not found; set NEWSCRAWL_EXTRACTION_DATA")
+
+
+def load_zyte(base: Path) -> Iterator[Page]:
+    """Yield the Zyte benchmark pages."""
+    truth = json.loads((base / "zyte" / "ground-truth.json").read_text())
+    for pid in sorted(truth):
+        path = base / "zyte" / "html" / f"{pid}.html.gz"
+        if path.exists():
+            entry = truth[pid]
+            yield Page(pid, entry.get("url", ""), gzip.decompress(path.read_bytes()),
+                       entry.get("articleBody") or "")
+
+
+def load_wcxb(base: Path) -> Iterator[Page]:
+    """Yield the WCXB article pages."""
+    folder = base / "wcxb-dev-articles"
+    for path in sorted((folder / "ground-truth").glob("*.json")):
+        doc = json.loads(path.read_text())
+        gt = doc["ground_truth"]
+        html_path = folder / "html" / f"{path.stem}.html.gz"
+        yield Page(path.stem, doc.get("url", ""), gzip.decompress(html_path.read_bytes()),
+                   gt.get("main_content") or "", gt.get("title"), gt.get("author"),
+                   gt.get("publish_date"))
+
+
+# --- metrics (as in scrapinghub/article-extraction-benchmark) ---------------------------------
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Return the multiset of n-token shingles of a text."""
+    toks = _TOKEN_RE.findall(text or "")
+    return Counter(tuple(toks[i : i + n]) for i in range(max(len(toks) - n + 1, 0)))
+
+
+def shingle_counts(truth: str, pred: str) -> tuple[int, int, int]:
+    """Return true positives, false positives and false negatives over shingles."""
+    t, p = shingles(truth), shingles(pred)
+    return sum((t & p).values()), sum((p - t).values()), sum((t - p).values())
+
+
+def body_scores(counts: list[tuple[int, int, int]]) -> tuple[float, float, float]:
+    """Return mean precision, mean recall and the F1 of those means."""
+
+    def prec(tp: int, fp: int, fn: int) -> float:
+        if fp == fn == 0:
+            return 1.0
+        return 0.0 if tp == fp == 0 else tp / (tp + fp)
+
+    def rec(tp: int, fp: int, fn: int) -> float:
+        if fp == fn == 0:
+            return 1.0
+        return 0.0 if tp == fn == 0 else tp / (tp + fn)
+
+    ps = [prec(*c) for c in counts if c[0] + c[1] > 0]
+    rs = [rec(*c) for c in counts if c[0] + c[2] > 0]
+    p = statistics.mean(ps) if ps else 0.0
+    r = statistics.mean(rs) if rs else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def norm_ws(text: str | None) -> str:
+    """Collapse whitespace."""
+    return " ".join((text or "").split())
+
+
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}(?:-[A-Z0-9]+)?|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|E-RYT \d+)$")
+
+
+def author_set(value: str | list[str] | None) -> frozenset[str]:
+    """Normalise author names to a case-insensitive set (credentials like 'MS, RD' dropped)."""
+    items = value if isinstance(value, list) else [value or ""]
+    names: set[str] = set()
+    for item in items:
+        for part in re.split(r",|;|\s+and\s+|\s*&\s*|\s*\|\s*", item or ""):
+            part = norm_ws(part)
+            if part and not _CREDENTIAL.match(part):
+                names.add(part.casefold())
+    return frozenset(names)
+
+
+# --- extractors --------------------------------------------------------------------------------
+
+
+def run_newscrawl() -> Callable[[Page], Result]:
+    """Return the newscrawl extractor."""
+    from newscrawl.extract import extract_article
+
+    def run(page: Page) -> Result:
+        art = extract_article(page.html, page.url)
+        return Result(art["text"] or "", art["title"], art["authors"], art["published"])
+
+    return run
+
+
+def run_trafilatura() -> Callable[[Page], Result]:
+    """Return plain trafilatura (defaults, with metadata)."""
+    import trafilatura
+
+    def run(page: Page) -> Result:
+        doc = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True,
+                                          as_dict=True)
+        if not doc:
+            return Result()
+        assert isinstance(doc, dict)
+        author = doc.get("author")
+        authors = [a.strip() for a in author.split(";")] if author else []
+        return Result(doc.get("text") or "", doc.get("title"), authors, doc.get("date"))
+
+    return run
+
+
+def run_readability() -> Callable[[Page], Result]:
+    """Return readability-lxml (body and title only)."""
+    import lxml.html
+    from readability import Document  # type: ignore[import-not-found]
+
+    def run(page: Page) -> Result:
+        doc = Document(page.html)
+        text = lxml.html.fromstring(doc.summary()).text_content()
+        return Result(text, doc.short_title())
+
+    return run
+
+
+def run_newspaper() -> Callable[[Page], Result]:
+    """Return newspaper4k."""
+    import newspaper  # type: ignore[import-not-found]
+
+    def run(page: Page) -> Result:
+        art = newspaper.Article(page.url or "http://example.com/")
+        art.download(input_html=page.html.decode("utf-8", "replace"))
+        art.parse()
+        date = art.publish_date.isoformat() if art.publish_date else None
+        return Result(art.text, art.title, list(art.authors), date)
+
+    return run
+
+
+def run_newsplease() -> Callable[[Page], Result]:
+    """Return news-please."""
+    from newsplease import NewsPlease  # type: ignore[import-not-found]
+
+    def run(page: Page) -> Result:
+        art = NewsPlease.from_html(page.html.decode("utf-8", "replace"), url=page.url)
+        date = art.date_publish.isoformat() if art.date_publish else None
+        return Result(art.maintext or "", art.title, list(art.authors or []), date)
+
+    return run
+
+
+EXTRACTORS: dict[str, Callable[[], Callable[[Page], Result]]] = {
+    "newscrawl": run_newscrawl,
+    "trafilatura": run_trafilatura,
+    "readability": run_readability,
+    "newspaper4k": run_newspaper,
+    "news-please": run_newsplease,
+}
+
+
+@dataclass
+class Score:
+    """Aggregated figures of one extractor on one set."""
+
+    name: str
+    pages: int = 0
+    seconds: float = 0.0
+    counts: list[tuple[int, int, int]] = field(default_factory=list)
+    title: list[bool] = field(default_factory=list)
+    author: list[bool] = field(default_factory=list)
+    date: list[bool] = field(default_factory=list)
+    errors: int = 0
+
+
+def evaluate(name: str, run: Callable[[Page], Result], pages: list[Page], with_meta: bool,
+             dump: dict[str, Any] | None) -> Score:
+    """Run one extractor over the pages and score it."""
+    score = Score(name)
+    for page in pages:
+        start = time.perf_counter()
+        try:
+            res = run(page)
+        except Exception as exc:  # noqa: BLE001 - a crash counts as an empty result
+            print(f"  {name} {page.id}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            score.errors += 1
+            res = Result()
+        score.seconds += time.perf_counter() - start
+        score.pages += 1
+        counts = shingle_counts(page.body, res.text)
+        score.counts.append(counts)
+        if with_meta:
+            score.title.append(norm_ws(res.title) == norm_ws(page.title))
+            if page.author:
+                score.author.append(author_set(res.authors) == author_set(page.author))
+            if page.date:
+                score.date.append((res.date or "")[:10] == page.date[:10])
+        if dump is not None:
+            p, r, f = body_scores([counts])
+            dump[f"{page.id}"] = {
+                "url": page.url, "f1": round(f, 3), "p": round(p, 3), "r": round(r, 3),
+                "title": res.title, "gt_title": page.title, "authors": res.authors,
+                "gt_author": page.author, "date": res.date, "gt_date": page.date,
+            }
+    return score
+
+
+def fmt(values: list[bool]) -> str:
+    """Format an accuracy."""
+    return f"{sum(values) / len(values):.3f}" if values else "  -  "
+
+
+def main() -> None:
+    """Parse arguments, run the extractors and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", choices=["zyte", "wcxb", "all"], default="all")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--only", action="append", help="run only these extractors")
+    ap.add_argument("--dump", help="write per-page results of newscrawl as JSON to this file")
+    args = ap.parse_args()
+    base = data_dir()
+    sets = ["zyte", "wcxb"] if args.set == "all" else [args.set]
+    runners: list[tuple[str, Callable[[Page], Result]]] = []
+    for name, factory in EXTRACTORS.items():
+        if args.only and name not in args.only:
+            continue
+        try:
+            runners.append((name, factory()))
+        except ImportError:
+            print(f"(skipping {name}: not installed)", file=sys.stderr)
+    dump: dict[str, Any] = {}
+    header = f"{'set':6} {'extractor':12} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} " \
+             f"{'title':>6} {'author':>6} {'date':>6} {'pages/s':>8} {'errors':>6}"
+    lines = [header, "-" * len(header)]
+    for set_name in sets:
+        loader = load_zyte if set_name == "zyte" else load_wcxb
+        pages = list(loader(base))
+        if args.limit:
+            pages = pages[: args.limit]
+        for name, run in runners:
+            sc = evaluate(name, run, pages, set_name == "wcxb",
+                          dump if args.dump and name == "newscrawl" else None)
+            p, r, f = body_scores(sc.counts)
+            lines.append(
+                f"{set_name:6} {name:12} {sc.pages:5d} {p:6.3f} {r:6.3f} {f:6.3f} "
+                f"{fmt(sc.title):>6} {fmt(sc.author):>6} {fmt(sc.date):>6} "
+                f"{sc.pages / sc.seconds if sc.seconds else 0:8.1f} {sc.errors:6d}"
+            )
+            print(lines[-1], file=sys.stderr)
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(dump, indent=1, ensure_ascii=False))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

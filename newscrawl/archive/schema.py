@@ -1,0 +1,131 @@
+"""The archive's schema: versioned migrations applied with sqlite-utils, FTS5 and connection settings.
+
+The schema version lives in ``PRAGMA user_version`` and the file is marked as a newscrawl archive
+with ``PRAGMA application_id``, so any other SQLite file is recognised and refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+#: Marks a SQLite file as a newscrawl archive (``PRAGMA application_id``; "NWSC" in ASCII).
+APPLICATION_ID = 0x4E575343
+
+#: Columns indexed for full-text search, in the order bm25 weights refer to them.
+FTS_COLUMNS = ("title", "description", "authors", "text")
+#: bm25 weights for `FTS_COLUMNS`: a match in the title counts most.
+FTS_WEIGHTS = (10.0, 3.0, 2.0, 1.0)
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "fetched_url": str,
+    "title": str,
+    "authors": str,
+    "published": str,
+    "published_raw": str,
+    "modified": str,
+    "modified_raw": str,
+    "language": str,
+    "source": str,
+    "site_name": str,
+    "section": str,
+    "tags": str,
+    "description": str,
+    "image": str,
+    "text": str,
+    "word_count": int,
+    "content_hash": str,
+    "access": str,
+    "duplicate_of": str,
+    "provenance": str,
+    "news": str,
+    "first_seen": str,
+    "last_seen": str,
+}
+
+RUN_COLUMNS: dict[str, type] = {
+    "id": int,
+    "started": str,
+    "ended": str,
+    "status": str,
+    "command": str,
+    "sources": str,
+    "pages_fetched": int,
+    "articles_new": int,
+    "articles_updated": int,
+    "articles_unchanged": int,
+    "duplicates": int,
+    "failed": int,
+    "counters": str,
+    "summary": str,
+    "error": str,
+    "pid": int,
+}
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    """Articles with FTS5 (sqlite-utils external content + triggers) and the runs table."""
+    articles = db.table("articles")
+    articles.create(ARTICLE_COLUMNS, pk="id", not_null={"url"})
+    articles.create_index(["url"], unique=True)
+    articles.create_index(["published"])
+    articles.create_index(["source", "published"])
+    articles.create_index(["content_hash"])
+    articles.enable_fts(list(FTS_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE)
+    runs = db.table("runs")
+    runs.create(RUN_COLUMNS, pk="id")
+    runs.create_index(["started"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def configure(conn: sqlite3.Connection, *, busy_timeout_ms: int = 30_000) -> None:
+    """Apply the per-connection settings every archive connection uses (WAL, NORMAL sync, busy wait)."""
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version stored in the file (0 for a new, empty database)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def application_id(conn: sqlite3.Connection) -> int:
+    """The application id stored in the file header."""
+    return int(conn.execute("PRAGMA application_id").fetchone()[0])
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """True when the database holds no tables at all (a brand-new file)."""
+    row = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return int(row[0]) == 0
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the archive up to `SCHEMA_VERSION`; each migration runs in its own transaction."""
+    conn = db.conn
+    conn.execute("PRAGMA journal_mode = WAL")
+    current = schema_version(conn)
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            if schema_version(conn) >= version:
+                conn.execute("COMMIT")
+                continue
+            MIGRATIONS[version - 1](db)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)

@@ -1,0 +1,219 @@
+"""Full-text search over the archive: safe query building, bm25 ranking, snippets, filters.
+
+Any text a user types is turned into a valid FTS5 query: words, "quoted phrases", ``-word``
+exclusions, ``OR`` between terms and a trailing ``*`` for prefixes work as in a web search box;
+everything else FTS5 would reject is quoted or dropped. ``raw=True`` passes FTS5 syntax through.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from newscrawl.archive.errors import InvalidQueryError
+from newscrawl.archive.schema import FTS_WEIGHTS
+
+SORTS = ("relevance", "newest", "oldest")
+_TOKEN = re.compile(r'-?"[^"]*"|\S+')
+
+
+def clean_text(value: str) -> str:
+    """User text made safe for SQLite: no NUL, no lone surrogates."""
+    value = value.replace("\x00", " ")
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _has_word(term: str) -> bool:
+    return any(ch.isalnum() for ch in term)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _phrase(raw: str) -> str | None:
+    """One FTS5 phrase for a user term, or None when it holds no searchable word."""
+    prefix = raw.endswith("*") and not raw.startswith('"')
+    body = raw.strip('"').rstrip("*") if prefix else raw.strip('"')
+    if not _has_word(body):
+        return None
+    return _quote(body) + ("*" if prefix else "")
+
+
+def build_fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression for what a user typed, or None when nothing is searchable.
+
+    >>> build_fts_query('kim "military parade" -drill')
+    '("kim") AND ("military parade") NOT "drill"'
+    """
+    text = clean_text(text)
+    # An odd number of quotes: the last one is unbalanced, so drop it.
+    if text.count('"') % 2:
+        head, _, tail = text.rpartition('"')
+        text = head + " " + tail
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    join_next = False
+    for token in _TOKEN.findall(text):
+        if token == "OR":
+            join_next = bool(groups)
+            continue
+        if token.startswith("-") and len(token) > 1:
+            phrase = _phrase(token[1:])
+            if phrase:
+                excluded.append(phrase)
+            join_next = False
+            continue
+        phrase = _phrase(token)
+        if phrase is None:
+            continue
+        if join_next and groups:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+        join_next = False
+    if not groups:
+        return None
+    query = " AND ".join("(" + " OR ".join(g) + ")" for g in groups)
+    for phrase in excluded:
+        query += f" NOT {phrase}"
+    return query
+
+
+def parse_when(value: str, *, end_of_day: bool = False) -> str:
+    """A user date (``2025-09-02`` or ISO-8601 timestamp) as ISO-8601 UTC with Z.
+
+    A bare day given as an upper bound means the end of that day (the next day's midnight, exclusive).
+    """
+    value = clean_text(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = date.fromisoformat(value)
+            moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+            if end_of_day:
+                moment += timedelta(days=1)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise InvalidQueryError(
+            f"invalid date {value!r}: use YYYY-MM-DD or an ISO-8601 timestamp"
+        ) from None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Filters:
+    """Filters shared by search and export; every field is optional."""
+
+    source: str | None = None
+    since: str | None = None
+    until: str | None = None
+    language: str | None = None
+    author: str | None = None
+
+    def to_sql(self, alias: str = "articles") -> tuple[str, list[Any]]:
+        """SQL conditions (joined with AND, or ``1`` when empty) and their parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.source:
+            clauses.append(f"{alias}.source = ?")
+            params.append(clean_text(self.source))
+        if self.since:
+            clauses.append(f"{alias}.published >= ?")
+            params.append(parse_when(self.since))
+        if self.until:
+            # A bare day includes the whole day; an exact timestamp is itself included.
+            bare_day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.until.strip()) is not None
+            clauses.append(f"{alias}.published {'<' if bare_day else '<='} ?")
+            params.append(parse_when(self.until, end_of_day=True))
+        if self.language:
+            lang = clean_text(self.language).strip().lower()
+            clauses.append(f"(lower({alias}.language) = ? OR lower({alias}.language) LIKE ?)")
+            params.extend([lang, lang + "-%"])
+        if self.author:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM json_each({alias}.authors) "
+                "WHERE lower(value) LIKE '%' || lower(?) || '%')"
+            )
+            params.append(clean_text(self.author))
+        return (" AND ".join(clauses) or "1"), params
+
+    def as_dict(self) -> dict[str, str]:
+        """The filters that are set, for manifests and messages."""
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass
+class SearchResult:
+    """Hits for one query, with the FTS5 expression actually run and an optional note."""
+
+    query: str | None
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    note: str | None = None
+
+
+def search(
+    conn: sqlite3.Connection,
+    text: str,
+    *,
+    raw: bool = False,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+    highlight: tuple[str, str] = ("[", "]"),
+) -> SearchResult:
+    """Search the archive; ranked by bm25 with title over description, authors and body.
+
+    Raises `InvalidQueryError` only for raw FTS5 syntax errors and bad filter values.
+    """
+    if sort not in SORTS:
+        raise InvalidQueryError(f"invalid sort {sort!r}: use one of {', '.join(SORTS)}")
+    filters = filters or Filters()
+    where, params = filters.to_sql("a")
+    fts_query = clean_text(text).strip() if raw else build_fts_query(text)
+    if not fts_query:
+        return SearchResult(query=None, note="nothing to search for: the query has no words")
+    order = {
+        "relevance": "rank",
+        "newest": "a.published IS NULL, a.published DESC, rank",
+        "oldest": "a.published IS NULL, a.published ASC, rank",
+    }[sort]
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    sql = (
+        "SELECT a.id, a.url, a.title, a.source, a.authors, a.published, a.language, a.section, "
+        f"snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet, "
+        f"bm25(articles_fts, {weights}) AS rank "
+        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ? AND {where} "
+        f"ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    args = [
+        clean_text(highlight[0]),
+        clean_text(highlight[1]),
+        fts_query,
+        *params,
+        max(0, int(limit)),
+        max(0, int(offset)),
+    ]
+    try:
+        rows = conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as exc:
+        message = str(exc)
+        if raw:
+            raise InvalidQueryError(f"invalid search query {fts_query!r}: {message}") from None
+        raise
+    hits = []
+    for row in rows:
+        hit = dict(row)
+        hit["authors"] = json.loads(hit["authors"] or "[]")
+        hit["rank"] = float(hit["rank"])
+        hit["snippet"] = " ".join((hit["snippet"] or "").split())
+        hits.append(hit)
+    return SearchResult(query=fts_query, hits=hits)

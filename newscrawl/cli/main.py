@@ -1,0 +1,27 @@
+"""The `newscrawl` command: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import click
+
+from newscrawl import __version__
+from newscrawl.cli.export import export_command
+from newscrawl.cli.fts import fts_group
+from newscrawl.cli.search import search_command
+from newscrawl.cli.stats import runs_command, stats_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newscrawl")
+def cli() -> None:
+    """newscrawl: crawl news sites into a searchable SQLite archive.
+
+    \b
+    Example:
+        newscrawl demo
+        newscrawl search "parade"
+    """
+
+
+for command in (search_command, export_command, stats_command, runs_command, fts_group):
+    cli.add_command(command)

@@ -1,0 +1,20 @@
+"""Discovery: find article URLs in feeds, sitemaps, robots.txt and HTML pages (pure functions)."""
+
+from newscrawl.discover.feeds import FeedEntry, parse_feed
+from newscrawl.discover.kinds import detect_kind
+from newscrawl.discover.links import classify_url, find_feed_links, find_links, find_next_page
+from newscrawl.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
+
+__all__ = [
+    "FeedEntry",
+    "Sitemap",
+    "SitemapEntry",
+    "classify_url",
+    "detect_kind",
+    "find_feed_links",
+    "find_links",
+    "find_next_page",
+    "parse_feed",
+    "parse_sitemap",
+    "sitemaps_from_robots",
+]

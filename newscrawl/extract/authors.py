@@ -1,0 +1,119 @@
+"""Turn raw author values (JSON-LD, meta tags, bylines) into a clean, deduplicated list of people."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from newscrawl.extract.document import clean_space
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|reported|posted|published|story|text|words|photos?|edited|reviewed"
+    r"|fact[- ]checked|medically reviewed)\s+)?(?:by|from|von|par|por|di|door|av|af)\b[:\s]*",
+    re.IGNORECASE,
+)
+_AUTHOR_LABEL = re.compile(r"^(?:authors?|byline|written by|contributors?)\s*[:\-–]\s*", re.IGNORECASE)
+_NOISE = re.compile(
+    r"\b(?:email the author|e-mail the author|follow (?:on|me on) \w+|view all posts|"
+    r"more by this author|see all articles|all articles|contact the author|about the author)\b.*$",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\bund\b|\s·\s|\s•\s)\s*", re.IGNORECASE)
+_URL = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net|co\.uk|io)(?:/|$)", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+")
+_HANDLE = re.compile(r"^@\w+$")
+_DATEISH = re.compile(
+    r"\b(?:\d{1,2}:\d{2}|\d{4}|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|jun(?:e)?"
+    r"|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|updated|published|ago)\b",
+    re.IGNORECASE,
+)
+_ORG_WORDS = re.compile(
+    r"\b(?:staff|team|desk|editors|editorial|newsroom|news service|wire|press|associated press"
+    r"|reuters|agencies|agency|afp|inc|ltd|llc|gmbh|media|group|contributor[s]?|admin"
+    r"|administrator|redaktion|webmaster|guest author|guest)\b",
+    re.IGNORECASE,
+)
+#: Credentials that follow a name after a comma ("Jane Doe, MD") and are not names themselves.
+_CREDENTIAL = re.compile(
+    r"^(?:[A-Z]{2,6}(?:-[A-Z0-9]+)?|Ph\.?\s?D\.?|M\.?D\.?|Jr\.?|Sr\.?|III?|IV|[A-Z]\.[A-Z]\.?"
+    r"|E-RYT \d+|RDN?|MPH|MSc?|BSc?)$"
+)
+
+
+def _raw_names(value: Any) -> list[tuple[str, bool]]:
+    """Flatten a raw author value into (name, is_organisation) pairs."""
+    out: list[tuple[str, bool]] = []
+    if value is None:
+        return out
+    if isinstance(value, str):
+        out.append((value, False))
+    elif isinstance(value, dict):
+        types = value.get("@type", "")
+        type_list = types if isinstance(types, list) else [types]
+        is_org = any(
+            str(t).rsplit("/", 1)[-1].lower() in {"organization", "newsmediaorganization", "corporation"}
+            for t in type_list
+        )
+        name = value.get("name") or value.get("alternateName")
+        if isinstance(name, list):
+            name = name[0] if name else None
+        if not name and value.get("givenName"):
+            name = f"{value.get('givenName')} {value.get('familyName') or ''}"
+        if isinstance(name, str):
+            out.append((name, is_org))
+    elif isinstance(value, Iterable):
+        for item in value:
+            out.extend(_raw_names(item))
+    return out
+
+
+def _split_names(text: str) -> list[str]:
+    """Split a byline string into single names, keeping credentials attached to no one."""
+    parts = [clean_space(p) for p in _SPLIT.split(text)]
+    return [p for p in parts if p and not _CREDENTIAL.match(p)]
+
+
+def clean_author(name: str) -> str | None:
+    """Strip a byline fragment down to a person's name, or None when it is not one."""
+    name = clean_space(_EMAIL.sub(" ", name))
+    name = _AUTHOR_LABEL.sub("", name)
+    name = _PREFIX.sub("", name)
+    name = _NOISE.sub("", name).strip(" .,:;-–—|·•\"'()")
+    if not name or _URL.search(name) or _HANDLE.match(name):
+        return None
+    if len(name) < 2 or len(name) > 60 or len(name.split()) > 6:
+        return None
+    if not any(ch.isalpha() for ch in name) or _DATEISH.search(name):
+        return None
+    if name.isupper() and len(name) > 3:
+        name = name.title()
+    return name
+
+
+def clean_authors(values: Iterable[Any], org_names: Iterable[str] = ()) -> list[str]:
+    """Clean raw author values into a deduplicated list of people's names.
+
+    Splits "A and B", "A & B", "A, B"; strips "By"; drops organisations (JSON-LD Organization,
+    the site's or publisher's own name, "Staff"-like names), URLs and e-mail addresses.
+    """
+    orgs = {clean_space(o).casefold() for o in org_names if o}
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        for raw, is_org in _raw_names(value):
+            if is_org:
+                continue
+            text = _AUTHOR_LABEL.sub("", _PREFIX.sub("", clean_space(raw)))
+            pieces = [text] if _URL.search(text) else _split_names(text)
+            for piece in pieces:
+                name = clean_author(piece)
+                if not name:
+                    continue
+                key = name.casefold()
+                if key in orgs or key in seen or _ORG_WORDS.search(name):
+                    continue
+                seen.add(key)
+                names.append(name)
+    return names

@@ -1,0 +1,126 @@
+"""Parse page dates into UTC ISO-8601 strings with a trailing Z, and find dates in URLs and text."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as dateutil_parser
+from dateutil.tz import tzoffset
+
+#: How far into the future a date may lie (clock skew, embargoes) before it is rejected.
+FUTURE_TOLERANCE = timedelta(days=1)
+#: Dates before this are taken as parsing accidents.
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_TZ_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200,
+    "EEST": 10800, "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200,
+    "MDT": -21600, "PST": -28800, "PDT": -25200, "IST": 19800, "JST": 32400, "AEST": 36000,
+    "AEDT": 39600, "ET": -18000, "PT": -28800,
+}
+#: Missing date parts fall back to this, so a date without a year is rejected as too old.
+_DEFAULT = datetime(1900, 1, 1)
+_TZINFOS = {name: tzoffset(name, offset) for name, offset in _TZ_ABBREVIATIONS.items()}
+_NOISE = re.compile(
+    r"^(?:published|updated|posted|last updated|modified|on|date|am|le|publié|veröffentlicht)"
+    r"\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
+_CJK_DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\D{0,6}?(\d{1,2})[:時](\d{2}))?")
+
+
+def _to_utc(value: datetime) -> datetime:
+    """Attach UTC to naive datetimes and convert aware ones to UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def format_utc(value: datetime) -> str:
+    """Format a datetime as ``YYYY-MM-DDTHH:MM:SSZ`` in UTC."""
+    return _to_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_any(raw: str) -> datetime | None:
+    """Parse a date string in any common format (ISO, RFC 2822, '3 May 2024', epoch, CJK)."""
+    text = raw.strip()
+    if not text or len(text) > 80:
+        return None
+    if _EPOCH.match(text):
+        seconds = int(text[:10])
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    cjk = _CJK_DATE.search(text)
+    if cjk:
+        year, month, day, hour, minute = cjk.groups()
+        try:
+            return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+        except ValueError:
+            return None
+    text = _NOISE.sub("", text)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    if not re.search(r"\d", text):
+        return None
+    try:
+        return dateutil_parser.parse(text, default=_DEFAULT, tzinfos=_TZINFOS, fuzzy=True)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def parse_date(raw: str | None, now: datetime | None = None) -> datetime | None:
+    """Parse a page date to an aware UTC datetime; None when unparseable, too old or in the future."""
+    if not raw:
+        return None
+    value = _parse_any(str(raw))
+    if value is None:
+        return None
+    value = _to_utc(value)
+    now = _to_utc(now) if now else datetime.now(timezone.utc)
+    if value < EARLIEST or value > now + FUTURE_TOLERANCE:
+        return None
+    return value
+
+
+def normalize_date(raw: str | None, now: datetime | None = None) -> str | None:
+    """Return the date as UTC ISO-8601 with trailing Z, or None when it is not a usable date."""
+    value = parse_date(raw, now)
+    return format_utc(value) if value else None
+
+
+def has_time(raw: str) -> bool:
+    """Tell whether a raw date string carries a time of day."""
+    return bool(re.search(r"\d{1,2}:\d{2}", raw)) or bool(_EPOCH.match(raw.strip()))
+
+
+def date_from_url(url: str, now: datetime | None = None) -> tuple[str, str] | None:
+    """Return (UTC ISO date, raw match) for a date embedded in a URL path like /2024/05/12/."""
+    path = url.split("?", 1)[0]
+    for pattern in (_URL_DATE_SLASHED, _URL_DATE):
+        match = pattern.search(path)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                value = datetime(year, month, day, tzinfo=timezone.utc)
+            except ValueError:
+                continue
+            now_utc = _to_utc(now) if now else datetime.now(timezone.utc)
+            if EARLIEST <= value <= now_utc + FUTURE_TOLERANCE:
+                return format_utc(value), match.group(0)
+    return None
+
+
+def check_modified(published: str | None, modified: str | None) -> str | None:
+    """Return modified unless it precedes published (then it is not a real modification date)."""
+    if not modified:
+        return None
+    if published and modified < published:
+        return None
+    return modified

@@ -1,0 +1,80 @@
+"""Classify a page as an article or a non-article (section front, tag, author, video, gallery)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from newscrawl.extract.metadata import ARTICLE_TYPES, PageMeta, ld_type_names
+
+PAGE_TYPES = ("article", "section", "tag", "author", "video", "gallery", "other")
+
+_URL_HINTS = (
+    (re.compile(r"/(?:tags?|topics?|keywords?|themen|schlagwort)/", re.I), "tag"),
+    (re.compile(r"/(?:authors?|people|profiles?|staff|writers?|autor|auteur)/[^/]+/?$", re.I), "author"),
+    (re.compile(r"/(?:category|categories|section|sections)/", re.I), "section"),
+)
+_LD_TYPE_MAP = {
+    "collectionpage": "section",
+    "itemlist": "section",
+    "searchresultspage": "section",
+    "profilepage": "author",
+    "person": "author",
+    "videoobject": "video",
+    "imagegallery": "gallery",
+    "mediagallery": "gallery",
+}
+
+
+def _teaser_count(tree: etree._Element) -> int:
+    """Count article teasers: <article> elements and headings that are links."""
+    articles = len(tree.xpath("//article"))
+    linked_headings = len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]"))
+    return max(articles, linked_headings)
+
+
+def _kind_from_url(url: str) -> str | None:
+    """Guess a non-article kind from the URL path (/tag/x, /author/x, /category/x)."""
+    path = urlsplit(url).path
+    for pattern, kind in _URL_HINTS:
+        if pattern.search(path):
+            return kind
+    return None
+
+
+def classify_page(tree: etree._Element, meta: PageMeta, url: str, text_words: int) -> str:
+    """Return the page type from og:type, JSON-LD @type, the URL and the page structure."""
+    og_type = (meta.first_meta("og:type") or ("", ""))[0].lower()
+    has_article_ld = meta.article_ld is not None and bool(
+        set(ld_type_names(meta.article_ld)) & (ARTICLE_TYPES - {"creativework", "blog"})
+    )
+    if meta.microdata_type and meta.microdata_type not in ("creativework", "blog"):
+        has_article_ld = True
+    if has_article_ld or og_type == "article":
+        if text_words >= 80 or _teaser_count(tree) < 6:
+            return "article"
+    ld_kinds = [_LD_TYPE_MAP[t] for t in meta.ld_types() if t in _LD_TYPE_MAP]
+    url_kind = _kind_from_url(url)
+    if og_type.startswith("video"):
+        return "video"
+    if og_type == "profile":
+        return "author"
+    if "section" in ld_kinds and url_kind == "tag":
+        return "tag"
+    if ld_kinds and not has_article_ld:
+        kind = ld_kinds[0]
+        if kind == "section" and url_kind in ("tag", "author"):
+            return url_kind
+        return kind
+    teasers = _teaser_count(tree)
+    if url_kind and (teasers >= 5 or text_words < 150):
+        return url_kind
+    if teasers >= 8 and text_words < 250 + 40 * teasers:
+        return "section"
+    if og_type == "article" or has_article_ld or text_words >= 150:
+        return "article"
+    if teasers >= 5:
+        return "section"
+    return "other"
