@@ -23,6 +23,8 @@ from typing import Any
 LIST_FIELDS = ("authors", "tags")
 #: Fields that hold dicts (stored as JSON objects).
 DICT_FIELDS = ("provenance", "news")
+#: Fields that travel with an item through the pipelines but are not archived.
+TRANSIENT_FIELDS = ("page_type", "requested_url")
 
 
 @dataclass
@@ -54,6 +56,10 @@ class Article:
     news: dict[str, Any] = field(default_factory=dict)
     first_seen: str | None = None
     last_seen: str | None = None
+    #: Transient (not archived): what extraction says the page is ("article", "section", ...).
+    page_type: str | None = None
+    #: Transient (not archived): the frontier URL that was requested (before redirects).
+    requested_url: str | None = None
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))

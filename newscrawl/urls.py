@@ -94,6 +94,7 @@ AMP_PARAMS: dict[str, frozenset[str] | None] = {
     "format": frozenset({"amp"}),
 }
 
+_ASCII_HOST = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$")
 _BAD_HOST_CHARS = re.compile(r"[\s<>\"'{}|\\^`%/?#@]")
 _COMMON_SECOND_LEVELS = frozenset(
     {"co", "com", "net", "org", "gov", "edu", "ac", "ltd", "plc", "nic", "or", "ne", "go", "gob"}
@@ -127,9 +128,9 @@ def _split_http(url: str) -> SplitResult:
 
 
 def is_http_url(url: str) -> bool:
-    """Tell whether `url` is a well-formed absolute http(s) URL that `canonicalize` accepts."""
+    """Tell whether `url` is a well-formed absolute http(s) URL, i.e. `canonicalize` accepts it."""
     try:
-        _split_http(url)
+        canonicalize(url)
     except ValueError:
         return False
     return True
@@ -168,10 +169,12 @@ def canonicalize(url: str, *, extra_tracking_params: Iterable[str] = ()) -> str:
         raise ValueError(f"malformed URL {url!r}: {exc}") from None
     parts = _split_http(canon)
     scheme = parts.scheme.lower()
-    userinfo, _, hostport = parts.netloc.rpartition("@")
+    userinfo = parts.netloc.rpartition("@")[0]
     host = (parts.hostname or "").rstrip(".")
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
+    elif not _ASCII_HOST.match(host):  # e.g. a Unicode host IDNA could not encode
+        raise ValueError(f"malformed URL {url!r}: bad host {host!r}")
     port = parts.port
     netloc = host if port is None or port == DEFAULT_PORTS[scheme] else f"{host}:{port}"
     if userinfo:

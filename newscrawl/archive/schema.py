@@ -82,7 +82,36 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     runs.create_index(["started"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+FRONTIER_COLUMNS: dict[str, type] = {
+    "url": str,
+    "source": str,
+    "kind": str,
+    "state": str,
+    "reason": str,
+    "depth": int,
+    "priority": int,
+    "attempts": int,
+    "referrer": str,
+    "meta": str,
+    "discovered_at": str,
+    "fetched_at": str,
+    "last_run": int,
+}
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """The crawl frontier (every discovered URL and its state) and near-duplicate signatures."""
+    frontier = db.table("frontier")
+    frontier.create(FRONTIER_COLUMNS, pk="url", not_null={"state", "kind"})
+    frontier.create_index(["state", "priority"])
+    frontier.create_index(["source", "state"])
+    signatures = db.table("article_signatures")
+    signatures.create({"url": str, "signature": bytes}, pk="url")
+    bands = db.table("article_bands")
+    bands.create({"band": int, "hash": int, "url": str}, pk=("band", "hash", "url"))
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -240,11 +240,15 @@ class Archive:
     # -- articles -----------------------------------------------------------------------------
 
     def upsert_articles(
-        self, articles: Iterable[Mapping[str, Any]], now: str | None = None
+        self,
+        articles: Iterable[Mapping[str, Any]],
+        now: str | None = None,
+        also: Callable[[sqlite3.Connection, UpsertResult], None] | None = None,
     ) -> UpsertResult:
         """Insert or update articles by URL in one transaction (a real upsert, FTS kept in sync).
 
         A re-fetch with the same content hash only moves `last_seen`; `first_seen` never changes.
+        `also` runs inside the same transaction (the crawl marks its frontier there).
         """
         stamp = now or utc_now()
         rows = [article_to_row(a, stamp) for a in articles]
@@ -275,6 +279,8 @@ class Archive:
                 else:
                     conn.execute(sql, row)
                     result.updated.append(row["url"])
+            if also is not None:
+                also(conn, result)
         return result
 
     def get_article(self, url: str) -> dict[str, Any] | None:

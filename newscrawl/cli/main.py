@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from newscrawl import __version__
+from newscrawl.cli.crawl import crawl_command
 from newscrawl.cli.export import export_command
 from newscrawl.cli.fts import fts_group
 from newscrawl.cli.search import search_command
@@ -23,5 +24,5 @@ def cli() -> None:
     """
 
 
-for command in (search_command, export_command, stats_command, runs_command, fts_group):
+for command in (crawl_command, search_command, export_command, stats_command, runs_command, fts_group):
     cli.add_command(command)

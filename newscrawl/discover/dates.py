@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 import time
 import warnings
 from datetime import datetime, timezone
@@ -31,6 +32,11 @@ TZ_ABBREVIATIONS: dict[str, int] = {
     "AEST": 10 * 3600,
     "AEDT": 11 * 3600,
 }
+#: dateutil fills missing fields from this; year 1 fails the range check, so a date without a
+#: year is rejected instead of silently taking the current one.
+_NO_DEFAULT = datetime(1, 1, 1)
+#: ``02.09.2025`` is day-first (European) where dateutil would read it month-first.
+_DOTTED_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}")
 #: Dates outside this range of years are treated as garbage rather than stored.
 MIN_YEAR = 1970
 MAX_YEAR = 2200
@@ -70,7 +76,12 @@ def to_utc_iso(raw: str | None) -> str | None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                moment = date_parser.parse(text, tzinfos=TZ_ABBREVIATIONS)
+                moment = date_parser.parse(
+                    text,
+                    default=_NO_DEFAULT,
+                    dayfirst=bool(_DOTTED_DATE.match(text)),
+                    tzinfos=TZ_ABBREVIATIONS,
+                )
         except (ValueError, OverflowError, TypeError):
             return None
     if not MIN_YEAR <= moment.year <= MAX_YEAR:

@@ -6,6 +6,7 @@ treat it as a URL or a file name). Hostile or broken input yields ``[]``, never 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,10 +63,9 @@ def _html_to_text(value: Any) -> str | None:
     if text is None:
         return None
     if "<" in text or "&" in text:
-        try:
+        # lxml raises several types on junk; the raw text is good enough then
+        with contextlib.suppress(Exception):
             text = lxml_html.fragment_fromstring(text, create_parent="div").text_content()
-        except Exception:  # lxml raises several types on junk; the raw text is good enough
-            pass
         text = _SPACES.sub(" ", text).strip()
     return text[:MAX_SUMMARY_CHARS] or None
 
@@ -132,14 +132,19 @@ def _tags(entry: Any) -> list[str]:
 
 def _date(entry: Any, key: str) -> tuple[str | None, str | None]:
     """Return (UTC ISO Z, raw) for the date `key` (``published``/``updated``) of an entry."""
-    raw = entry.get(key)
+    # dict.get: FeedParserDict would answer "updated" with "published" (and warn)
+    raw = dict.get(entry, key)
     raw = raw.strip() if isinstance(raw, str) and raw.strip() else None
-    iso = struct_to_iso(entry.get(f"{key}_parsed")) or to_utc_iso(raw)
+    iso = struct_to_iso(dict.get(entry, f"{key}_parsed")) or to_utc_iso(raw)
     return iso, raw
 
 
-def _to_entry(entry: Any, base: str, language: str | None) -> FeedEntry | None:
-    """Build a FeedEntry from a feedparser entry; None if it has no usable URL."""
+def _to_entry(entry: Any, base: str, language: str | None, is_atom: bool) -> FeedEntry | None:
+    """Build a FeedEntry from a feedparser entry; None if it has no usable URL.
+
+    In RSS/RDF feeds ``dc:date`` (which feedparser files under "updated") is the publication date
+    when there is no ``pubDate``; in Atom, ``<updated>`` is only a modification date.
+    """
     url = _entry_url(entry, base)
     if url is None:
         return None
@@ -147,6 +152,8 @@ def _to_entry(entry: Any, base: str, language: str | None) -> FeedEntry | None:
     if published_raw is None:
         published, published_raw = _date(entry, "created")
     updated, updated_raw = _date(entry, "updated")
+    if published_raw is None and not is_atom:
+        published, published_raw = updated, updated_raw
     return FeedEntry(
         url=url,
         title=_html_to_text(entry.get("title")),
@@ -185,9 +192,10 @@ def parse_feed(body: bytes, url: str) -> list[FeedEntry]:
         )
         feed = parsed.get("feed") or {}
         language = _clean(feed.get("language"))
+        is_atom = str(parsed.get("version") or "").startswith("atom")
         entries: list[FeedEntry] = []
         for raw_entry in (parsed.get("entries") or [])[:MAX_FEED_ENTRIES]:
-            entry = _to_entry(raw_entry, url, language)
+            entry = _to_entry(raw_entry, url, language, is_atom)
             if entry is not None:
                 entries.append(entry)
         return entries

@@ -11,6 +11,7 @@ ignored.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -70,12 +71,22 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
+def _text_parts(element: Any) -> Iterator[str]:
+    """Text nodes under an element, skipping unexpanded entity references (``&xxe;``)."""
+    if element.text and not isinstance(element, etree._Entity):
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _text_parts(child)
+        if child.tail:
+            yield child.tail
+
+
 def _text(element: Any) -> str | None:
-    """Whitespace-collapsed text of an element (text nodes only, entities left unexpanded)."""
+    """Whitespace-collapsed text of an element; unexpanded entity references are left out."""
     if element is None:
         return None
-    parts = [t for t in element.itertext() if isinstance(t, str)]
-    text = _SPACES.sub(" ", "".join(parts)).strip()
+    text = _SPACES.sub(" ", "".join(_text_parts(element))).strip()
     return text or None
 
 
@@ -210,9 +221,10 @@ def _parse_xml(chunks: Iterable[bytes], base: str) -> Sitemap:
             if not drain() or result.truncated:
                 return result
         parser.close()
-    except etree.LxmlError:
-        pass
-    drain()
+    except (etree.LxmlError, ValueError, UnicodeError):
+        pass  # keep the entries read before the damage
+    with contextlib.suppress(etree.LxmlError, ValueError, UnicodeError):
+        drain()
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 from newscrawl.extract.document import clean_space
 
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|posted|published|story|text|words|photos?|edited|reviewed"
+    r"^(?:(?:written|reported|posted|published|story|text|words|photos?|edited|reviewed|articles"
+    r"|posts|stories|more"
     r"|fact[- ]checked|medically reviewed)\s+)?(?:by|from|von|par|por|di|door|av|af)\b[:\s]*",
     re.IGNORECASE,
 )
@@ -52,9 +54,9 @@ def _raw_names(value: Any) -> list[tuple[str, bool]]:
     elif isinstance(value, dict):
         types = value.get("@type", "")
         type_list = types if isinstance(types, list) else [types]
-        is_org = any(
-            str(t).rsplit("/", 1)[-1].lower() in {"organization", "newsmediaorganization", "corporation"}
-            for t in type_list
+        type_names = {str(t).rsplit("/", 1)[-1].lower() for t in type_list}
+        is_org = "person" not in type_names and bool(
+            type_names & {"organization", "newsmediaorganization", "corporation", "brand"}
         )
         name = value.get("name") or value.get("alternateName")
         if isinstance(name, list):
@@ -75,9 +77,37 @@ def _split_names(text: str) -> list[str]:
     return [p for p in parts if p and not _CREDENTIAL.match(p)]
 
 
+_PARTICLES = frozenset(
+    "van der den de da dos das du del della di la le von zu bin ibn al el ter ten y e".split()
+)
+_NOT_NAMES = frozenset(
+    {"the author", "author", "authors", "admin", "editor", "editors", "guest", "unknown", "anonymous",
+     "see all", "view all", "read more", "follow", "share", "staff", "by", "and", "amp"}
+)
+_TRAILING_CAPS = re.compile(r"^(.*?[a-z].*?)(?:\s+[A-Z]{2,}(?:\s+[A-Z]{2,})*)$")
+_TRAILING_WHEN = re.compile(
+    r"\s+(?:on|at)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d).*$", re.IGNORECASE
+)
+
+
+def looks_like_name(name: str) -> bool:
+    """Tell whether a string reads as a person's name: capitalised words, no sentence words."""
+    if name.casefold() in _NOT_NAMES:
+        return False
+    words = name.split()
+    for word in words:
+        first = word[0]
+        if word.casefold() in _PARTICLES or not first.isalpha():
+            continue
+        if first.islower():
+            return False
+    return not (len(words) == 1 and "." in name)
+
+
 def clean_author(name: str) -> str | None:
     """Strip a byline fragment down to a person's name, or None when it is not one."""
-    name = clean_space(_EMAIL.sub(" ", name))
+    name = clean_space(_EMAIL.sub(" ", html.unescape(name)))
+    name = _TRAILING_WHEN.sub("", name)
     name = _AUTHOR_LABEL.sub("", name)
     name = _PREFIX.sub("", name)
     name = _NOISE.sub("", name).strip(" .,:;-–—|·•\"'()")
@@ -87,9 +117,12 @@ def clean_author(name: str) -> str | None:
         return None
     if not any(ch.isalpha() for ch in name) or _DATEISH.search(name):
         return None
+    trailing = _TRAILING_CAPS.match(name)
+    if trailing and len(trailing.group(1).split()) >= 2:
+        name = trailing.group(1).strip()
     if name.isupper() and len(name) > 3:
         name = name.title()
-    return name
+    return name if looks_like_name(name) else None
 
 
 def clean_authors(values: Iterable[Any], org_names: Iterable[str] = ()) -> list[str]:

@@ -32,7 +32,7 @@ _NOISE = re.compile(
     r"\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
-_CJK_DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\D{0,6}?(\d{1,2})[:時](\d{2}))?")
+_CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\D{0,6}?(\d{1,2})[:時](\d{2}))?")
 
 
 def _to_utc(value: datetime) -> datetime:

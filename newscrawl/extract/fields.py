@@ -7,11 +7,12 @@ takes the first usable one and cross-checks it against the others.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 from urllib.parse import urljoin
 
 from newscrawl.extract.document import clean_space
-from newscrawl.extract.metadata import PageMeta
+from newscrawl.extract.metadata import PageMeta, ld_type_names
 
 Candidate = tuple[Any, str]
 
@@ -39,7 +40,16 @@ AUTHOR_META = (
 
 def _ld(meta: PageMeta, key: str) -> Any:
     """Return a property of the article JSON-LD node, or None."""
-    return meta.article_ld.get(key) if meta.article_ld else None
+    return meta.resolve(meta.article_ld.get(key)) if meta.article_ld else None
+
+
+def _other_ld_nodes(meta: PageMeta) -> list[dict[str, Any]]:
+    """Return the page-level JSON-LD nodes (WebPage and kin) other than the article node."""
+    page_types = {"webpage", "itempage", "aboutpage", "faqpage", "medicalwebpage", "qapage"}
+    return [
+        node for node in meta.jsonld
+        if node is not meta.article_ld and page_types & set(ld_type_names(node))
+    ]
 
 
 def _md(meta: PageMeta, key: str) -> Any:
@@ -56,7 +66,7 @@ def _str(value: Any) -> str | None:
         value = value.get("name") or value.get("url") or value.get("@id")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
-    return clean_space(value) or None if isinstance(value, str) else None
+    return clean_space(html.unescape(value)) or None if isinstance(value, str) else None
 
 
 def _meta_source(key: str) -> str:
@@ -130,6 +140,8 @@ def published_candidates(meta: PageMeta) -> list[Candidate]:
     out: list[Candidate] = []
     for key in ("datePublished", "dateCreated", "uploadDate"):
         _add(out, _ld(meta, key), "json-ld")
+    for node in _other_ld_nodes(meta):
+        _add(out, node.get("datePublished"), "json-ld")
     _add(out, _md(meta, "datePublished"), "microdata")
     for key in PUBLISHED_META:
         if key == "og:updated_time":
@@ -144,6 +156,8 @@ def modified_candidates(meta: PageMeta) -> list[Candidate]:
     """Modified-date sources in order of trust."""
     out: list[Candidate] = []
     _add(out, _ld(meta, "dateModified"), "json-ld")
+    for node in _other_ld_nodes(meta):
+        _add(out, node.get("dateModified"), "json-ld")
     _add(out, _md(meta, "dateModified"), "microdata")
     for key in MODIFIED_META:
         hit = meta.first_meta(key)

@@ -52,6 +52,16 @@ class PageMeta:
                     return clean_space(value), key
         return None
 
+    def resolve(self, value: Any) -> Any:
+        """Replace a bare JSON-LD reference ``{"@id": ...}`` (or a list of them) by its node."""
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and "@id" in value:
+            for node in self.jsonld:
+                if node.get("@id") == value["@id"] and node is not value:
+                    return node
+        return value
+
     def ld_types(self) -> set[str]:
         """Return the lower-case @type names of every JSON-LD node."""
         return {t for node in self.jsonld for t in ld_type_names(node)}
@@ -110,8 +120,17 @@ def read_jsonld(tree: etree._Element) -> list[dict[str, Any]]:
     return nodes
 
 
-def pick_article_node(nodes: list[dict[str, Any]], url: str | None = None) -> dict[str, Any] | None:
-    """Pick the JSON-LD node describing the page's article (strong types, then richest)."""
+def _norm(text: Any) -> str:
+    """Lower-case alphanumerics only, for loose headline comparison."""
+    return re.sub(r"\W+", "", str(text).casefold()) if text else ""
+
+
+def pick_article_node(
+    nodes: list[dict[str, Any]], page_title: str | None = None
+) -> dict[str, Any] | None:
+    """Pick the JSON-LD node describing the page's article (strong types, richest, headline
+    matching the page title; the first one on ties)."""
+    title_n = _norm(page_title)
     best: dict[str, Any] | None = None
     best_score = -1
     for node in nodes:
@@ -119,9 +138,10 @@ def pick_article_node(nodes: list[dict[str, Any]], url: str | None = None) -> di
         if not types & ARTICLE_TYPES:
             continue
         score = 10 if types - _WEAK_ARTICLE_TYPES else 0
-        score += sum(2 for key in ("headline", "datePublished", "author", "articleBody") if key in node)
-        if url and isinstance(node.get("url"), str) and node["url"].rstrip("/") == url.rstrip("/"):
-            score += 3
+        score += sum(1 for key in ("headline", "datePublished", "author", "articleBody") if key in node)
+        headline_n = _norm(node.get("headline") or node.get("name"))
+        if title_n and headline_n and (headline_n in title_n or title_n in headline_n):
+            score += 4
         if score > best_score:
             best, best_score = node, score
     return best
@@ -183,7 +203,7 @@ def read_meta(tree: etree._Element) -> dict[str, list[str]]:
     return meta
 
 
-def read_page_meta(tree: etree._Element, url: str | None = None) -> PageMeta:
+def read_page_meta(tree: etree._Element) -> PageMeta:
     """Gather all raw metadata of a parsed page."""
     nodes = read_jsonld(tree)
     md_type, md_props = read_microdata(tree)
@@ -191,13 +211,14 @@ def read_page_meta(tree: etree._Element, url: str | None = None) -> PageMeta:
     root = tree.getroottree().getroot()
     lang = root.get("lang") or root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     title = tree.find(".//title")
+    title_text = node_text(title) if title is not None else None
     return PageMeta(
         jsonld=nodes,
-        article_ld=pick_article_node(nodes, url),
+        article_ld=pick_article_node(nodes, title_text),
         microdata=md_props,
         microdata_type=md_type,
         meta=read_meta(tree),
         canonical=clean_space(str(canonical)) or None,
         html_lang=clean_space(lang) or None,
-        title_tag=node_text(title) if title is not None else None,
+        title_tag=title_text,
     )

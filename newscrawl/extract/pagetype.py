@@ -44,8 +44,14 @@ def _kind_from_url(url: str) -> str | None:
     return None
 
 
-def classify_page(tree: etree._Element, meta: PageMeta, url: str, text_words: int) -> str:
-    """Return the page type from og:type, JSON-LD @type, the URL and the page structure."""
+def classify_page(
+    tree: etree._Element, meta: PageMeta, url: str, text_words: int, has_byline: bool = False
+) -> str:
+    """Return the page type from og:type, JSON-LD @type, the URL and the page structure.
+
+    `has_byline` tells that the page names authors or a publication date outside the URL, which
+    together with running text marks an article even without structured data.
+    """
     og_type = (meta.first_meta("og:type") or ("", ""))[0].lower()
     has_article_ld = meta.article_ld is not None and bool(
         set(ld_type_names(meta.article_ld)) & (ARTICLE_TYPES - {"creativework", "blog"})
@@ -74,6 +80,8 @@ def classify_page(tree: etree._Element, meta: PageMeta, url: str, text_words: in
     if teasers >= 8 and text_words < 250 + 40 * teasers:
         return "section"
     if og_type == "article" or has_article_ld or text_words >= 150:
+        return "article"
+    if has_byline and text_words >= 60 and teasers < 5:
         return "article"
     if teasers >= 5:
         return "section"

@@ -24,9 +24,41 @@ PRUNE_XPATH = [
 ]
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: Short lines that are calls to action or labels, never article prose.
+_FURNITURE_LINE = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|share(?: this)?(?: article| story| post)?"
+    r"|share on \w+|subscribe(?: now| today)?|sign up(?: now)?|read more|related(?: articles| stories"
+    r"| posts| content)?|click here to .*|follow us on .*|(?:please )?subscribe to (?:continue|keep) "
+    r"reading.*|continue reading.*|skip to (?:main )?content|back to top|copy link|print|email)\W*$",
+    re.IGNORECASE,
+)
+
+
 def count_words(text: str | None) -> int:
-    """Count the words of a text (whitespace-separated tokens holding a letter or digit)."""
-    return sum(1 for tok in (text or "").split() if _WORD.search(tok))
+    """Count the words of a text: whitespace-separated tokens holding a letter or digit, and each
+    CJK character (those scripts do not separate words with spaces)."""
+    total = 0
+    for tok in (text or "").split():
+        cjk = len(_CJK.findall(tok))
+        if cjk:
+            total += cjk + len(_WORD.findall(_CJK.sub(" ", tok)))
+        elif _WORD.search(tok):
+            total += 1
+    return total
+
+
+def _loose(text: str) -> str:
+    """Lower-case alphanumerics only, for comparing a paragraph with the title."""
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def tidy_body(text: str, title: str | None = None) -> str:
+    """Drop a leading repeat of the headline and short furniture lines (share, subscribe...)."""
+    paras = [p for p in text.split("\n\n") if p and not _FURNITURE_LINE.match(p)]
+    if paras and title and _loose(paras[0]) == _loose(title):
+        paras = paras[1:]
+    return "\n\n".join(paras)
 
 
 def _paragraphs(text: str) -> str:
@@ -35,10 +67,32 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def prune_furniture(tree: etree._Element) -> None:
+    """Remove caption, share, newsletter and related-links blocks, unless a match is so large that
+    it must be a wrapper holding the article itself."""
+    body_len = len(" ".join(tree.xpath("//body//text()"))) or 1
+    for xpath in PRUNE_XPATH:
+        for node in tree.xpath(xpath):
+            parent = node.getparent()
+            if parent is None:
+                continue
+            size = len(" ".join(node.xpath(".//text()")))
+            if size < 2000 and size < body_len * 0.25:
+                if node.tail and node.tail.strip():
+                    prev = node.getprevious()
+                    if prev is not None:
+                        prev.tail = (prev.tail or "") + node.tail
+                    else:
+                        parent.text = (parent.text or "") + node.tail
+                parent.remove(node)
+
+
 def trafilatura_text(tree: etree._Element, url: str | None, precision: bool = False) -> str:
-    """Run trafilatura on a copy of the tree and return its paragraphs joined by blank lines."""
+    """Run trafilatura on a pruned copy of the tree; return paragraphs joined by blank lines."""
+    work = copy.deepcopy(tree)
+    prune_furniture(work)
     result = trafilatura.extract(
-        copy.deepcopy(tree),
+        work,
         url=url,
         include_comments=False,
         include_tables=True,
@@ -46,7 +100,6 @@ def trafilatura_text(tree: etree._Element, url: str | None, precision: bool = Fa
         include_links=False,
         favor_precision=precision,
         deduplicate=False,
-        prune_xpath=PRUNE_XPATH,
         with_metadata=False,
     )
     return _paragraphs(result or "")

@@ -64,3 +64,27 @@ def clean_title(title: str | None, site_names: Iterable[str] = (), h1: str | Non
         if len(segments) >= 2 and len(segments[-1]) <= 30 and len(segments[0]) >= 25:
             return cleaned[: cleaned.rfind(segments[-1])].rstrip(" |-–—:»·•/")
     return cleaned or None
+
+
+def _words(text: str) -> set[str]:
+    """Return the set of lower-case word tokens of a text."""
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def prefer_headline(meta_title: str | None, h1: str | None, site_names: Iterable[str] = ()) -> bool:
+    """Tell whether the visible <h1> should replace the metadata title.
+
+    Metadata titles are often SEO variants of the headline; the <h1> is what readers see. It is
+    taken when it cross-checks against the metadata title (at least 30% of its words occur there)
+    and is not just the site's name.
+    """
+    if not h1 or len(h1) < 10 or len(h1) > 300:
+        return False
+    if any(_norm(h1) == _norm(name) for name in site_names if name):
+        return False
+    if not meta_title:
+        return True
+    h1_words = _words(h1)
+    if not h1_words:
+        return False
+    return len(h1_words & _words(meta_title)) / len(h1_words) >= 0.3

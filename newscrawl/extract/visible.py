@@ -8,17 +8,18 @@ from lxml import etree
 
 from newscrawl.extract.document import clean_space, node_text
 
+_LOWER = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _BYLINE_CLASS = (
-    "//*[not(self::html or self::body or self::article or self::main or self::meta or self::script)]"
-    "[contains(translate(@class, 'BYLINEAUTHOR', 'bylineauthor'), 'byline')"
-    " or contains(translate(@class, 'AUTHOR', 'author'), 'author-name')"
-    " or contains(translate(@class, 'AUTHOR', 'author'), 'authorname')"
-    " or contains(translate(@class, 'AUTHOR', 'author'), 'article-author')"
-    " or contains(translate(@class, 'AUTHOR', 'author'), 'post-author')"
-    " or contains(translate(@class, 'AUTHOR', 'author'), 'entry-author')"
+    "//*[not(self::html or self::body or self::article or self::main or self::meta or self::script"
+    " or self::img or self::section)]"
+    f"[contains({_LOWER}, 'byline') or contains({_LOWER}, 'author')"
     " or @rel='author' or contains(@href, '/author/') or contains(@href, '/authors/')"
-    " or @data-testid='byline']"
+    " or @itemprop='author' or @data-testid='byline']"
+    f"[not(contains({_LOWER}, 'bio') or contains({_LOWER}, 'avatar') or contains({_LOWER}, 'image')"
+    f" or contains({_LOWER}, 'photo') or contains({_LOWER}, 'desc') or contains({_LOWER}, 'img')"
+    f" or contains({_LOWER}, 'social') or contains({_LOWER}, 'follow'))]"
 )
+_LABEL = re.compile(r"^(?:written by|words by|authored by|by|author|authors|posted by)\s*:?$", re.I)
 _BY_TEXT = re.compile(
     r"^\s*(?:written\s+|reported\s+|posted\s+|story\s+)?by\s*:?\s+(\S.{1,120})$", re.IGNORECASE
 )
@@ -91,9 +92,23 @@ def _byline_texts(tree: etree._Element) -> list[str]:
     scope = _main_scope(tree)
     for node in scope.xpath("." + _BYLINE_CLASS) or tree.xpath(_BYLINE_CLASS):
         text = node_text(node)
-        if text and len(text) <= 150:
+        if text and len(text) <= 100 and text not in texts:
             texts.append(text)
     return texts
+
+
+def _labelled_names(scope: etree._Element) -> list[str]:
+    """Return texts that follow a "Written by" / "Author" label in the next element."""
+    found: list[str] = []
+    for node in scope.xpath(".//*[self::p or self::span or self::div or self::dt or self::strong]"):
+        if len(node) or not _LABEL.match(node_text(node)):
+            continue
+        nxt = node.getnext()
+        if nxt is not None and len(node_text(nxt)) <= 80:
+            found.append(node_text(nxt))
+        elif node.tail and node.tail.strip():
+            found.append(node.tail.strip())
+    return found[:2]
 
 
 def byline_authors(tree: etree._Element) -> list[str]:
@@ -102,11 +117,12 @@ def byline_authors(tree: etree._Element) -> list[str]:
     for text in _byline_texts(tree):
         match = _BY_TEXT.match(text)
         found.append(match.group(1) if match else text)
-        if len(found) >= 4:
+        if len(found) >= 3:
             break
+    scope = _main_scope(tree)
+    found += _labelled_names(scope)
     if found:
         return found
-    scope = _main_scope(tree)
     for node in scope.xpath(".//p | .//span | .//div[not(*)] | .//address | .//strong | .//em"):
         text = node_text(node)
         if len(text) > 120:

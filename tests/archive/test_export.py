@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from newscrawl.archive import Archive, Filters
+from newscrawl.archive import Archive, Filters, schema
 from newscrawl.archive.export import export
 
 
@@ -30,7 +30,7 @@ def test_manifest_records_rows_hash_schema_and_filters(archive: Archive, tmp_pat
     manifest = json.loads((tmp_path / "news.csv.manifest.json").read_text())
     assert manifest["rows"] == 1
     assert manifest["files"][0]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == schema.SCHEMA_VERSION
     assert manifest["filters"] == {"source": "tribune"}
     assert manifest["created_at"].endswith("Z")
 

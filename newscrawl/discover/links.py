@@ -1,0 +1,210 @@
+"""Links in HTML pages: all links, feed links, the next page of a listing.
+
+The URL-shape classifier lives in `newscrawl.discover.urlshape` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from newscrawl.discover.urlshape import classify_url
+
+__all__ = ["classify_url", "find_feed_links", "find_links", "find_next_page"]
+
+#: At most this many links are returned from one page.
+MAX_LINKS = 10_000
+#: Link types announcing a feed in ``<link rel="alternate" type=...>``.
+FEED_TYPES: frozenset[str] = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
+)
+#: Anchor texts (lowercase, arrows stripped) that point at the next/older page of a listing.
+NEXT_TEXTS: frozenset[str] = frozenset(
+    {
+        "next",
+        "next page",
+        "next posts",
+        "older",
+        "older posts",
+        "older entries",
+        "older articles",
+        "older stories",
+        "more stories",
+        "more articles",
+        "load more",
+        "show more",
+        "suivant",
+        "page suivante",
+        "weiter",
+        "nächste seite",
+        "siguiente",
+        "successivo",
+        "volgende",
+    }
+)
+#: Query parameters that hold a listing's page number.
+PAGE_PARAMS: tuple[str, ...] = ("page", "p", "pg", "paged", "pagenum", "page_num")
+
+_SKIP_SCHEMES = ("mailto:", "javascript:", "tel:", "sms:", "data:", "about:", "ftp:", "file:")
+_HTML_SPACE = "\t\n\f\r "
+_ARROWS = re.compile(r"[\s»›→>«‹←<…|·\-]+")
+_PAGE_SEGMENT = re.compile(r"/page/(\d{1,5})/?$", re.IGNORECASE)
+
+
+def _parse(html: str) -> Any:
+    """Parse an HTML document leniently; None if there is nothing to parse."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not isinstance(html, str) or not html.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        try:  # e.g. a str with an XML encoding declaration
+            return lxml_html.document_fromstring(html.encode("utf-8"))
+        except (etree.ParserError, ValueError):
+            return None
+
+
+def _base(doc: Any, base_url: str) -> str:
+    """The URL relative links resolve against: ``<base href>`` if usable, else `base_url`."""
+    for href in doc.xpath("//base/@href")[:1]:
+        resolved = _absolute(str(href), base_url, keep_fragment=True)
+        if resolved is not None:
+            return resolved
+    return base_url
+
+
+def _absolute(href: str, base: str, keep_fragment: bool = False) -> str | None:
+    """Resolve `href`; return an http(s) URL without fragment, or None for anything else."""
+    href = href.strip(_HTML_SPACE)
+    if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+        return None
+    try:
+        parts = urlsplit(urljoin(base, href))
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    fragment = parts.fragment if keep_fragment else ""
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, fragment)
+    )
+
+
+def _unique(urls: list[str | None], limit: int = MAX_LINKS) -> list[str]:
+    """Drop Nones and duplicates, keeping document order, up to `limit`."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for url in urls:
+        if url is not None and url not in seen:
+            seen.add(url)
+            out.append(url)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def find_links(html: str, base_url: str) -> list[str]:
+    """List the absolute http(s) targets of ``<a>``/``<area>`` links, de-duplicated, in order.
+
+    Fragments are dropped; fragment-only, mailto:, javascript: and similar links are skipped;
+    ``<base href>`` is respected.
+    """
+    doc = _parse(html)
+    if doc is None:
+        return []
+    base = _base(doc, base_url)
+    hrefs = doc.xpath("//a/@href | //area/@href")
+    return _unique([_absolute(str(href), base) for href in hrefs])
+
+
+def _rel_tokens(element: Any) -> set[str]:
+    """The space-separated, lowercased tokens of an element's ``rel`` attribute."""
+    return set((element.get("rel") or "").lower().split())
+
+
+def find_feed_links(html: str, base_url: str) -> list[str]:
+    """List feeds announced by ``<link rel="alternate" type="application/rss+xml|atom+xml">``."""
+    doc = _parse(html)
+    if doc is None:
+        return []
+    base = _base(doc, base_url)
+    found: list[str | None] = []
+    for link in doc.xpath("//link[@href]"):
+        mime = (link.get("type") or "").split(";", 1)[0].strip().lower()
+        if "alternate" in _rel_tokens(link) and mime in FEED_TYPES:
+            found.append(_absolute(link.get("href") or "", base))
+    return _unique(found)
+
+
+def _anchor_text(anchor: Any) -> str:
+    """Normalised text of an anchor (its text, else aria-label/title): lowercase, no arrows."""
+    text = anchor.text_content() or anchor.get("aria-label") or anchor.get("title") or ""
+    return _ARROWS.sub(" ", text).strip().lower()
+
+
+def _page_number(url: str) -> tuple[str | None, int]:
+    """The page-number parameter of a listing URL and its value (1 if absent)."""
+    parts = urlsplit(url)
+    for name, value in parse_qsl(parts.query):
+        if name.lower() in PAGE_PARAMS and value.isdigit():
+            return name, int(value)
+    match = _PAGE_SEGMENT.search(parts.path)
+    if match:
+        return "/page/", int(match.group(1))
+    return None, 1
+
+
+def _is_page(url: str, current: str, number: int) -> bool:
+    """Tell whether `url` is page `number` of the same listing as `current`."""
+    cand, cur = urlsplit(url), urlsplit(current)
+    if cand.netloc.lower() != cur.netloc.lower():
+        return False
+    params = {k.lower(): v for k, v in parse_qsl(cand.query)}
+    if any(params.get(name) == str(number) for name in PAGE_PARAMS):
+        return cand.path.rstrip("/") == cur.path.rstrip("/")
+    match = _PAGE_SEGMENT.search(cand.path)
+    if match and int(match.group(1)) == number:
+        stem = _PAGE_SEGMENT.sub("", cur.path).rstrip("/")
+        return cand.path[: match.start()].rstrip("/") == stem
+    return False
+
+
+def find_next_page(html: str, base_url: str) -> str | None:
+    """Find the next (older) page of a listing: rel=next, a "Next"/"Older" anchor, or page N+1."""
+    doc = _parse(html)
+    if doc is None:
+        return None
+    base = _base(doc, base_url)
+    current = _absolute(base_url, base_url)
+
+    def usable(href: str | None) -> str | None:
+        url = _absolute(href or "", base)
+        return url if url is not None and url != current else None
+
+    for element in doc.xpath("//link[@href] | //a[@href]"):
+        if "next" in _rel_tokens(element) and (url := usable(element.get("href"))):
+            return url
+    anchors = doc.xpath("//a[@href]")
+    for anchor in anchors:
+        if _anchor_text(anchor) in NEXT_TEXTS and (url := usable(anchor.get("href"))):
+            return url
+    for anchor in anchors:
+        classes = (anchor.get("class") or "").lower().split()
+        if any(c == "next" or c.endswith(("-next", "_next", "__next")) for c in classes) and (
+            url := usable(anchor.get("href"))
+        ):
+            return url
+    if current is None:
+        return None
+    _name, number = _page_number(current)
+    for anchor in anchors:
+        url = usable(anchor.get("href"))
+        if url is not None and _is_page(url, current, number + 1):
+            return url
+    return None

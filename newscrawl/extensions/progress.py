@@ -1,0 +1,77 @@
+"""Progress while a crawl runs: a periodic one-line report (plain or JSON) on the log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from scrapy import signals
+from twisted.internet import task
+
+logger = logging.getLogger("newscrawl.progress")
+
+
+def progress_figures(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
+    """The figures a progress line shows, from the crawl stats."""
+    get = stats.get
+    failed = sum(v for k, v in stats.items() if k.startswith("newscrawl/failed/") and isinstance(v, int))
+    fetched = int(get("newscrawl/fetched", 0))
+    return {
+        "elapsed_s": round(elapsed, 1),
+        "fetched": fetched,
+        "new": int(get("newscrawl/articles_new", 0)),
+        "updated": int(get("newscrawl/articles_updated", 0)),
+        "duplicates": int(get("newscrawl/duplicates", 0)),
+        "errors": failed,
+        "pages_per_min": round(fetched * 60 / elapsed, 1) if elapsed > 0 else 0.0,
+    }
+
+
+def format_progress(figures: dict[str, Any]) -> str:
+    """A progress line for people."""
+    return (
+        "{fetched} pages fetched ({pages_per_min}/min), articles: {new} new, {updated} updated, "
+        "{duplicates} duplicates; {errors} errors; {elapsed_s}s elapsed".format(**figures)
+    )
+
+
+class ProgressReporter:
+    """Log crawl progress every NEWSCRAWL_PROGRESS_INTERVAL seconds (0 turns it off)."""
+
+    def __init__(self, crawler: Any, interval: float, as_json: bool) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.as_json = as_json
+        self.started = time.monotonic()
+        self.timer: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ProgressReporter:
+        settings = crawler.settings
+        ext = cls(
+            crawler,
+            settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 10.0),
+            settings.get("NEWSCRAWL_LOG_FORMAT", "text") == "json",
+        )
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider: Any = None) -> None:
+        self.started = time.monotonic()
+        if self.interval > 0:
+            self.timer = task.LoopingCall(self.report)
+            self.timer.start(self.interval, now=False)
+
+    def report(self) -> None:
+        figures = progress_figures(self.crawler.stats.get_stats(), time.monotonic() - self.started)
+        if self.as_json:
+            logger.info(json.dumps({"event": "progress", **figures}))
+        else:
+            logger.info(format_progress(figures))
+
+    def closed(self, spider: Any = None) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()

@@ -1,0 +1,216 @@
+"""`extract_article`: one page in, one dict of article fields out (pure, no network)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+from newscrawl.extract import fields, visible
+from newscrawl.extract.access import detect_access
+from newscrawl.extract.authors import clean_authors
+from newscrawl.extract.dates import check_modified, date_from_url, has_time, normalize_date
+from newscrawl.extract.document import clean_space, parse_html
+from newscrawl.extract.encoding import decode_html
+from newscrawl.extract.metadata import PageMeta, read_page_meta
+from newscrawl.extract.pagetype import classify_page
+from newscrawl.extract.sites import SiteRule, rule_for
+from newscrawl.extract.text import choose_body, count_words, tidy_body, trafilatura_text
+from newscrawl.extract.title import clean_title, prefer_headline
+
+#: The keys of the dict `extract_article` returns, in order.
+RESULT_KEYS = (
+    "title", "authors", "published", "published_raw", "modified", "modified_raw", "language",
+    "description", "section", "tags", "image", "canonical_url", "site_name", "text", "word_count",
+    "access", "provenance", "page_type", "is_article",
+)
+_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """Look up an HTTP header case-insensitively."""
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return None
+
+
+def _first(cands: list[fields.Candidate]) -> fields.Candidate | None:
+    """Return the first candidate (they are already in order of trust)."""
+    return cands[0] if cands else None
+
+
+def _language(cands: list[fields.Candidate]) -> tuple[str, str] | None:
+    """Return the first well-formed language code, reduced to its primary subtag."""
+    for value, source in cands:
+        match = _LANG.match(str(value).split(",")[0].strip())
+        if match:
+            return match.group(1).lower(), source
+    return None
+
+
+def _pick_date(
+    cands: list[tuple[str, str]], now: datetime | None
+) -> tuple[str, str, str] | None:
+    """Return (UTC ISO, raw, source) of the first parseable date; a date-only value takes the
+    time of a later candidate for the same day (cross-check of precision)."""
+    parsed = [(normalize_date(raw, now), raw, src) for raw, src in cands]
+    usable = [(iso, raw, src) for iso, raw, src in parsed if iso]
+    if not usable:
+        return None
+    iso, raw, src = usable[0]
+    if not has_time(raw):
+        for other_iso, other_raw, other_src in usable[1:]:
+            if other_iso[:10] == iso[:10] and has_time(other_raw):
+                return other_iso, raw, src
+    return iso, raw, src
+
+
+def _date_candidates(tree: etree._Element, meta: PageMeta, rule: SiteRule | None) -> tuple[
+    list[tuple[str, str]], list[tuple[str, str]]
+]:
+    """Return raw published and modified candidates in order of trust."""
+    published: list[tuple[str, str]] = []
+    if rule:
+        published += [(v, rule.source()) for v in rule.select(tree, "published")]
+    published += [(str(v), s) for v, s in fields.published_candidates(meta)]
+    modified = [(str(v), s) for v, s in fields.modified_candidates(meta)]
+    times = visible.time_dates(tree)
+    published += [(raw, "time") for raw, kind in times if kind == "published"]
+    published += [(raw, "time") for raw, kind in times if kind == "time"]
+    modified += [(raw, "time") for raw, kind in times if kind == "modified"]
+    published += [(raw, "byline") for raw in visible.visible_dates(tree)]
+    return published, modified
+
+
+def _authors(
+    tree: etree._Element, meta: PageMeta, orgs: list[str], rule: SiteRule | None
+) -> tuple[list[str], str | None]:
+    """Return the cleaned authors of the first source that yields people, and that source."""
+    sources: list[tuple[list[Any], str]] = []
+    if rule and rule.authors:
+        sources.append((list(rule.select(tree, "authors")), rule.source()))
+    sources += fields.author_candidates(meta)
+    sources.append((visible.byline_authors(tree), "byline"))
+    for values, source in sources:
+        names = clean_authors(values, orgs)
+        if names:
+            return names, source
+    return [], None
+
+
+def _body(
+    tree: etree._Element, meta: PageMeta, url: str, rule: SiteRule | None, titles: list[str]
+) -> tuple[str, str]:
+    """Return the body text and its source (site rule, JSON-LD articleBody or trafilatura)."""
+    if rule and rule.prune:
+        for xpath in rule.prune:
+            for node in tree.xpath(xpath):
+                if node.getparent() is not None:
+                    node.getparent().remove(node)
+    if rule and rule.body:
+        parts = rule.select(tree, "body")
+        if parts:
+            return "\n\n".join(parts), rule.source()
+    extracted = trafilatura_text(tree, url)
+    for title in titles:
+        extracted = tidy_body(extracted, title)
+    ld_body = meta.article_ld.get("articleBody") if meta.article_ld else None
+    return choose_body(extracted, ld_body if isinstance(ld_body, str) else None)
+
+
+def extract_article(
+    html: bytes | str,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Extract an article's fields from one page; pure (no network), never raises on bad HTML.
+
+    `now` bounds future dates (defaults to the current time).
+    """
+    if isinstance(html, bytes):
+        html = decode_html(html, _header(headers, "content-type"))
+    tree = parse_html(html)
+    meta = read_page_meta(tree)
+    rule = rule_for(url)
+    prov: dict[str, str] = {}
+    out: dict[str, Any] = dict.fromkeys(RESULT_KEYS)
+
+    def put(name: str, cand: tuple[Any, str] | None) -> None:
+        if cand and cand[0] not in (None, "", []):
+            out[name], prov[name] = cand[0], cand[1]
+
+    # Site name first: it is needed to clean titles and to drop organisation "authors".
+    site_cands = fields.site_name_candidates(meta)
+    put("site_name", _first(site_cands))
+    org_names = [str(v) for v, _ in site_cands]
+
+    h1 = visible.first_h1(tree)
+    title_cands = fields.title_candidates(meta)
+    if rule and rule.title:
+        title_cands[:0] = [(t, rule.source()) for t in rule.select(tree, "title")[:1]]
+    meta_title = clean_title(str(title_cands[0][0]), org_names, h1) if title_cands else None
+    if title_cands and title_cands[0][1].startswith("site:"):
+        put("title", (meta_title, title_cands[0][1]))
+    elif h1 and prefer_headline(meta_title, h1, org_names):
+        same = meta_title is not None and clean_space(meta_title) == h1
+        put("title", (h1, title_cands[0][1] if same else "h1"))
+    elif title_cands:
+        put("title", (meta_title, title_cands[0][1]))
+
+    authors, author_src = _authors(tree, meta, org_names, rule)
+    if author_src:
+        put("authors", (authors, author_src))
+
+    pub_cands, mod_cands = _date_candidates(tree, meta, rule)
+    url_date = date_from_url(url, now)
+    if url_date:
+        pub_cands.append((url_date[1], "url"))
+    pub = _pick_date(pub_cands, now)
+    if pub:
+        out["published"], out["published_raw"], prov["published"] = pub
+    mod = _pick_date(mod_cands, now)
+    if mod and check_modified(out["published"], mod[0]):
+        out["modified"], out["modified_raw"], prov["modified"] = mod
+
+    put("language", _language(fields.language_candidates(meta, _header(headers, "content-language"))))
+    put("description", _first(fields.description_candidates(meta)))
+    section_cands = fields.section_candidates(meta)
+    if rule and rule.section:
+        section_cands[:0] = [(s, rule.source()) for s in rule.select(tree, "section")[:1]]
+    put("section", _first(section_cands))
+    tag_cands = fields.tag_candidates(meta)
+    if tag_cands:
+        seen: set[str] = set()
+        tags = [t for t in tag_cands[0][0] if not (t.casefold() in seen or seen.add(t.casefold()))]
+        put("tags", (tags, tag_cands[0][1]))
+    put("image", _first(fields.image_candidates(meta, url)))
+    put("canonical_url", _first(fields.canonical_candidates(meta, url)))
+
+    text, text_src = _body(tree, meta, url, rule, [t for t in (out["title"], h1) if t])
+    put("text", (text or None, text_src))
+    out["word_count"] = count_words(text)
+    out["access"], access_src = detect_access(tree, meta, out["word_count"])
+    if access_src:
+        prov["access"] = access_src
+    has_byline = bool(out["authors"]) or prov.get("published", "url") != "url"
+    out["page_type"] = classify_page(tree, meta, url, out["word_count"], has_byline)
+    out["is_article"] = out["page_type"] == "article"
+
+    if rule:
+        for name, value in rule.fixed.items():
+            if name in out:
+                out[name], prov[name] = value, rule.source()
+    out["authors"] = out["authors"] or []
+    out["tags"] = out["tags"] or []
+    out["provenance"] = prov
+    for name in ("title", "description", "section", "site_name"):
+        if isinstance(out[name], str):
+            out[name] = clean_space(out[name]) or None
+    return out

@@ -1,0 +1,245 @@
+"""The crawl frontier: every discovered URL with its state, kept in the archive's SQLite file.
+
+The frontier is both the seen-set and the queue: URLs are discovered into it, claimed from it in
+batches (``pending`` -> ``inflight``), and end as ``done``, ``failed`` or ``skipped`` with a reason.
+Because it lives beside the articles, an article's row and its frontier state change in one
+transaction, so a crawl killed at any moment resumes without losing or duplicating articles.
+
+Re-visiting rules: articles that are done are never fetched again; hubs (home, section, tag
+pages), feeds and sitemaps are fetched again once per run when discovered again; failed URLs are
+retried in later runs until `max_attempts`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newscrawl.archive.store import Archive, utc_now
+
+PENDING, INFLIGHT, DONE, FAILED, SKIPPED = "pending", "inflight", "done", "failed", "skipped"
+KINDS = ("article", "hub", "feed", "sitemap", "start")
+
+
+@dataclass
+class Discovered:
+    """A URL found by discovery, waiting to be written to the frontier."""
+
+    url: str
+    source: str
+    kind: str = "article"
+    depth: int = 0
+    priority: int = 0
+    referrer: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Claimed:
+    """A URL taken from the frontier to be fetched in this run."""
+
+    url: str
+    source: str
+    kind: str
+    depth: int
+    referrer: str | None
+    meta: dict[str, Any]
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_DISCOVER_SQL = """
+INSERT INTO frontier (url, source, kind, state, depth, priority, attempts, referrer, meta,
+                      discovered_at, last_run)
+VALUES (:url, :source, :kind, 'pending', :depth, :priority, 0, :referrer, :meta, :now, NULL)
+ON CONFLICT(url) DO UPDATE SET
+  meta = coalesce(frontier.meta, excluded.meta),
+  priority = CASE WHEN {revisit} THEN excluded.priority ELSE frontier.priority END,
+  depth = CASE WHEN {revisit} THEN min(frontier.depth, excluded.depth) ELSE frontier.depth END,
+  state = CASE WHEN {revisit} THEN 'pending' ELSE frontier.state END
+"""
+_REVISIT = (
+    "((frontier.kind != 'article' AND frontier.state IN ('done', 'skipped', 'failed')"
+    "  AND coalesce(frontier.last_run, 0) < :run)"
+    " OR (frontier.kind = 'article' AND frontier.state = 'failed'"
+    "  AND frontier.attempts < :max_attempts AND coalesce(frontier.last_run, 0) < :run))"
+)
+
+
+class Frontier:
+    """The frontier of one crawl run, writing through the archive's connection in batches."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        run_id: int,
+        *,
+        max_attempts: int = 3,
+        batch_size: int = 500,
+    ) -> None:
+        self.archive = archive
+        self.run_id = run_id
+        self.max_attempts = max_attempts
+        self.batch_size = batch_size
+        self._discovered: list[dict[str, Any]] = []
+        self._marks: list[dict[str, Any]] = []
+
+    # -- recovery -------------------------------------------------------------------------------
+
+    def recover(self) -> int:
+        """Mark dead runs interrupted and put their in-flight URLs back to pending."""
+        with self.archive.transaction() as conn:
+            running = conn.execute(
+                "SELECT id, pid FROM runs WHERE status = 'running' AND id != ?", (self.run_id,)
+            ).fetchall()
+            for run in running:
+                if not _pid_alive(run["pid"]):
+                    conn.execute(
+                        "UPDATE runs SET status = 'interrupted', ended = coalesce(ended, ?) "
+                        "WHERE id = ?",
+                        (utc_now(), run["id"]),
+                    )
+            cur = conn.execute(
+                "UPDATE frontier SET state = 'pending' WHERE state = 'inflight' AND "
+                "coalesce(last_run, 0) NOT IN (SELECT id FROM runs WHERE status = 'running')"
+            )
+            return int(cur.rowcount)
+
+    # -- writes (buffered) ----------------------------------------------------------------------
+
+    def discover(self, items: Iterable[Discovered]) -> None:
+        """Queue newly found URLs; they reach the database at the next flush."""
+        now = utc_now()
+        for item in items:
+            self._discovered.append(
+                {
+                    "url": item.url,
+                    "source": item.source,
+                    "kind": item.kind,
+                    "depth": item.depth,
+                    "priority": item.priority,
+                    "referrer": item.referrer,
+                    "meta": json.dumps(item.meta, sort_keys=True, default=str)
+                    if item.meta
+                    else None,
+                    "now": now,
+                }
+            )
+        if len(self._discovered) >= self.batch_size:
+            self.flush()
+
+    def mark(self, url: str, state: str, reason: str | None = None, kind: str | None = None) -> None:
+        """Record the outcome for a URL (written at the next flush)."""
+        self._marks.append(
+            {"url": url, "state": state, "reason": reason, "kind": kind, "now": utc_now()}
+        )
+        if len(self._marks) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered discoveries and outcomes in one transaction."""
+        if not self._discovered and not self._marks:
+            return
+        discovered, marks = self._discovered, self._marks
+        self._discovered, self._marks = [], []
+        with self.archive.transaction() as conn:
+            sql = _DISCOVER_SQL.format(revisit=_REVISIT)
+            for row in discovered:
+                conn.execute(sql, {**row, "run": self.run_id, "max_attempts": self.max_attempts})
+            for row in marks:
+                conn.execute(
+                    "UPDATE frontier SET state = :state, reason = :reason, fetched_at = :now, "
+                    "kind = coalesce(:kind, kind) WHERE url = :url",
+                    row,
+                )
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def claim(self, limit: int, sources: Sequence[str] | None = None) -> list[Claimed]:
+        """Take up to `limit` pending URLs (best priority first) for this run."""
+        self.flush()
+        if limit <= 0:
+            return []
+        params: list[Any] = [self.run_id]
+        where = "state = 'pending'"
+        if sources is not None:
+            if not sources:
+                return []
+            where += f" AND source IN ({', '.join('?' for _ in sources)})"
+        inner_params: list[Any] = list(sources or [])
+        sql = (
+            "UPDATE frontier SET state = 'inflight', last_run = ?, attempts = attempts + 1 "
+            f"WHERE rowid IN (SELECT rowid FROM frontier WHERE {where} "
+            "ORDER BY priority DESC, depth, rowid LIMIT ?) "
+            "RETURNING url, source, kind, depth, referrer, meta, priority"
+        )
+        with self.archive.transaction() as conn:
+            rows = conn.execute(sql, [*params, *inner_params, int(limit)]).fetchall()
+        rows = sorted(rows, key=lambda r: (-int(r["priority"] or 0), int(r["depth"] or 0)))
+        return [
+            Claimed(
+                url=r["url"],
+                source=r["source"],
+                kind=r["kind"],
+                depth=int(r["depth"] or 0),
+                referrer=r["referrer"],
+                meta=json.loads(r["meta"]) if r["meta"] else {},
+            )
+            for r in rows
+        ]
+
+    def pending_count(self, sources: Sequence[str] | None = None) -> int:
+        """How many URLs wait to be fetched (after writing buffered discoveries)."""
+        self.flush()
+        sql = "SELECT count(*) FROM frontier WHERE state = 'pending'"
+        params: list[Any] = []
+        if sources is not None:
+            sql += f" AND source IN ({', '.join('?' for _ in sources)})"
+            params = list(sources)
+        return int(self.archive.conn.execute(sql, params).fetchone()[0])
+
+    def state_of(self, url: str) -> str | None:
+        """The stored state of a URL, or None if it was never discovered."""
+        self.flush()
+        row = self.archive.conn.execute(
+            "SELECT state FROM frontier WHERE url = ?", (url,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+
+def mark_done(
+    conn: sqlite3.Connection, urls: Iterable[str], source: str | None, kind: str = "article"
+) -> None:
+    """Mark URLs done inside the caller's transaction (the one that archived their articles).
+
+    URLs not in the frontier yet (an article's canonical URL found only on its page) are added as
+    done, so that discovering them later does not fetch the article again.
+    """
+    now = utc_now()
+    conn.executemany(
+        "INSERT INTO frontier (url, source, kind, state, depth, priority, attempts, discovered_at, "
+        "fetched_at) VALUES (?, ?, ?, 'done', 0, 0, 1, ?, ?) "
+        "ON CONFLICT(url) DO UPDATE SET state = 'done', reason = NULL, "
+        "fetched_at = excluded.fetched_at, kind = excluded.kind",
+        [(url, source, kind, now, now) for url in urls],
+    )
+
+
+def state_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Number of frontier URLs in each state."""
+    rows = conn.execute("SELECT state, count(*) FROM frontier GROUP BY state").fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}

@@ -1,0 +1,58 @@
+"""Deduplication: one row per story.
+
+- URL variants (tracking parameters, AMP, redirects, fragments) already share one canonical URL
+  (the page object sets it); a second item for a URL archived earlier in this run is dropped.
+- The same title and body under another URL (exact content hash) is dropped as a duplicate.
+- A near-duplicate (MinHash similarity at or above the threshold) is kept, with `duplicate_of`
+  naming the article it copies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from newscrawl.archive import signatures
+from newscrawl.hashing import content_hash, minhash_signature
+from newscrawl.pipelines.outcomes import count, drop
+
+
+class DedupePipeline:
+    """Drop exact duplicates, mark near-duplicates, remember signatures for later runs."""
+
+    def __init__(self, crawler: Any, threshold: float) -> None:
+        self.crawler = crawler
+        self.threshold = threshold
+        self.urls_this_run: set[str] = set()
+        self.hashes_this_run: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DedupePipeline:
+        return cls(crawler, crawler.settings.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD", 0.8))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        adapter = ItemAdapter(item)
+        url = adapter["url"]
+        source = adapter.get("source")
+        session = self.crawler.spider.session
+        if url in self.urls_this_run:
+            count(self.crawler, "duplicates", source)
+            raise drop(self.crawler, item, "duplicate_url", f"another URL of {url}")
+        digest = content_hash(adapter.get("title"), adapter.get("text"))
+        adapter["content_hash"] = digest
+        original = self.hashes_this_run.get(digest) or session.archive.find_by_hash(digest)
+        if original and original != url:
+            count(self.crawler, "duplicates", source)
+            raise drop(self.crawler, item, "duplicate_content", f"same text as {original}")
+        signature = minhash_signature(adapter.get("text") or "", signatures.NUM_PERM)
+        conn = session.archive.conn
+        best = signatures.most_similar(conn, signature, exclude_url=url)
+        if best and best[1] >= self.threshold and not adapter.get("duplicate_of"):
+            adapter["duplicate_of"] = best[0]
+            count(self.crawler, "near_duplicates", source)
+        with session.archive.transaction() as tx:
+            signatures.store(tx, url, signature)
+        self.urls_this_run.add(url)
+        self.hashes_this_run[digest] = url
+        return item

@@ -1,0 +1,72 @@
+"""Scrapy settings for newscrawl crawls, with the NEWSCRAWL_* settings and their defaults.
+
+Every value can be overridden per crawl (``-s NAME=VALUE``), per source (``[sources.settings]``)
+or, for the NEWSCRAWL_* ones, through the environment variable of the same name.
+"""
+
+from newscrawl import __version__
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+USER_AGENT = f"newscrawl/{__version__} (+https://pypi.org/project/newscrawl/)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_INSTALL_ROOT_HANDLER = False
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# One item at a time per response: Scrapy >= 2.13 otherwise starts 100 tasks per response.
+CONCURRENT_ITEMS = 1
+DOWNLOAD_DELAY = 0.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0  # the frontier applies each source's max_depth itself
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.validate.ValidatePipeline": 100,
+    "newscrawl.pipelines.clean.CleanPipeline": 200,
+    "newscrawl.pipelines.dedupe.DedupePipeline": 300,
+    "newscrawl.pipelines.archive.ArchivePipeline": 400,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # After Scrapy's RobotsTxtMiddleware (100), which has parsed robots.txt by then.
+    "newscrawl.middlewares.crawldelay.CrawlDelayMiddleware": 110,
+}
+EXTENSIONS = {
+    "newscrawl.extensions.progress.ProgressReporter": 500,
+}
+
+# -- newscrawl's own settings -----------------------------------------------------------------
+NEWSCRAWL_DB = "archive/news.db"
+#: Articles per archive transaction.
+NEWSCRAWL_BATCH_SIZE = 50
+#: Seconds after which a partly filled batch is written anyway.
+NEWSCRAWL_BATCH_SECONDS = 2.0
+#: Articles with fewer words than this are dropped as empty extractions.
+NEWSCRAWL_MIN_WORDS = 30
+#: MinHash Jaccard similarity at or above which an article is recorded as a near-duplicate.
+NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.8
+#: Fetch attempts (over several runs) before a URL is left failed for good.
+NEWSCRAWL_MAX_ATTEMPTS = 3
+#: URLs claimed from the frontier at a time; kept low so memory stays flat.
+NEWSCRAWL_FRONTIER_BATCH = 64
+#: Seconds between progress lines when not on a terminal.
+NEWSCRAWL_PROGRESS_INTERVAL = 10.0
+#: Seconds a published date may lie in the future before it is distrusted.
+NEWSCRAWL_FUTURE_TOLERANCE = 86400

@@ -1,0 +1,375 @@
+"""The news spider: discovers article URLs from start pages, feeds and sitemaps, and requests them.
+
+It never parses an article body itself: HTML pages go to the page object
+(`newscrawl.pages.article_from_page`), whose item the pipelines validate, clean, deduplicate and
+archive. Discovered URLs go into the SQLite frontier, which the spider drains in small batches, so
+memory stays flat and a later run skips what is already archived.
+
+Arguments (``-a name=value`` with ``scrapy crawl news``, or from `newscrawl crawl`):
+``start_urls`` (comma or space separated), ``sources_file`` (TOML), ``sources_json`` (JSON list
+of sources), ``db`` (archive path), ``run_id``, ``max_pages``, ``max_depth``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Request, Response
+
+from newscrawl.discover import (
+    classify_url,
+    detect_kind,
+    find_feed_links,
+    find_links,
+    find_next_page,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
+from newscrawl.failures import failure_reason
+from newscrawl.frontier import Claimed, Discovered
+from newscrawl.pages import FetchedPage, article_from_page
+from newscrawl.pipelines.outcomes import count
+from newscrawl.runsummary import summarise
+from newscrawl.session import CrawlSession
+from newscrawl.sources import Source, load_sources, source_from_dict, sources_from_urls
+from newscrawl.urls import canonicalize
+
+logger = logging.getLogger(__name__)
+
+HUB_SHAPES = {"section", "tag", "author", "gallery", "video"}
+SKIP_SHAPES = {"asset", "about", "search"}
+MAX_PAGINATION = 10
+
+PRIORITY = {"start": 300, "robots": 300, "feed": 200, "sitemap": 200, "hub": 100, "article": 0}
+
+
+def _split_urls(value: str | Iterable[str] | None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [u for u in re.split(r"[\s,]+", value) if u]
+    return list(value)
+
+
+def _robots_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1"): b",".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+
+
+class NewsSpider(scrapy.Spider):
+    """Discover and request news articles of the configured sources."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        start_urls: str | list[str] | None = None,
+        sources_file: str | None = None,
+        sources_json: str | None = None,
+        db: str | None = None,
+        run_id: str | int | None = None,
+        max_pages: str | int | None = None,
+        max_depth: str | int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        options: dict[str, Any] = {}
+        if max_depth not in (None, ""):
+            options["max_depth"] = int(max_depth)  # type: ignore[arg-type]
+        if max_pages not in (None, ""):
+            options["max_pages"] = int(max_pages)  # type: ignore[arg-type]
+        sources: list[Source] = []
+        if sources_json:
+            sources.extend(source_from_dict(d) for d in json.loads(sources_json))
+        if sources_file:
+            sources.extend(load_sources(sources_file))
+        sources.extend(sources_from_urls(_split_urls(start_urls), **options))
+        if not sources:
+            raise ValueError("nothing to crawl: give start_urls or a sources file")
+        self.sources = sources
+        self.db_path = db
+        self.run_id = int(run_id) if run_id not in (None, "") else None
+        self.session: CrawlSession | None = None
+        self.fetched_per_source: dict[str, int] = {}
+        self.inflight = 0
+        self.pagination: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        db_path = spider.db_path or settings.get("NEWSCRAWL_DB")
+        spider.session = CrawlSession.open(
+            db_path,
+            spider.sources,
+            run_id=spider.run_id,
+            command="crawl " + " ".join(s.name for s in spider.sources),
+            max_attempts=settings.getint("NEWSCRAWL_MAX_ATTEMPTS", 3),
+        )
+        spider.batch = settings.getint("NEWSCRAWL_FRONTIER_BATCH", 64)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
+
+    # -- scheduling -------------------------------------------------------------------------------
+
+    async def start(self) -> Any:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[Request]:
+        for source in self.sources:
+            robots_seen: set[str] = set()
+            for url in source.start_urls:
+                yield self._request(url, source.name, "start", 0, frontier=False)
+                robots = _robots_url(url)
+                if source.discover_sitemaps and robots not in robots_seen:
+                    robots_seen.add(robots)
+                    yield self._request(robots, source.name, "robots", 0, frontier=False)
+        yield from self._claim()
+
+    def _request(
+        self,
+        url: str,
+        source: str,
+        kind: str,
+        depth: int,
+        *,
+        frontier: bool,
+        hints: dict[str, Any] | None = None,
+    ) -> Request:
+        meta = {
+            "nc_source": source,
+            "nc_kind": kind,
+            "nc_depth": depth,
+            "nc_frontier": url if frontier else None,
+            "nc_hints": hints or {},
+        }
+        if frontier:
+            self.inflight += 1
+        return Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            meta=meta,
+            priority=PRIORITY.get(kind, 0),
+            dont_filter=not frontier,
+        )
+
+    def _budget_sources(self) -> list[str]:
+        names = []
+        for name, source in self.session.sources.items():  # type: ignore[union-attr]
+            if source.max_pages is None or self.fetched_per_source.get(name, 0) < source.max_pages:
+                names.append(name)
+        return names
+
+    def _claim(self) -> Iterator[Request]:
+        want = self.batch - self.inflight
+        if want < self.batch // 2 or self.session is None:
+            return
+        for claimed in self.session.frontier.claim(want, self._budget_sources()):
+            yield self._from_claimed(claimed)
+
+    def _from_claimed(self, claimed: Claimed) -> Request:
+        return self._request(
+            claimed.url, claimed.source, claimed.kind, claimed.depth, frontier=True,
+            hints=claimed.meta,
+        )
+
+    def on_idle(self, spider: Any = None) -> None:
+        """Feed the next batch from the frontier; keep the spider open while there is one."""
+        scheduled = False
+        for request in self._claim():
+            self.crawler.engine.crawl(request)
+            scheduled = True
+        if scheduled:
+            raise DontCloseSpider
+
+    # -- responses ------------------------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        meta = response.meta
+        source_name, kind, depth = meta["nc_source"], meta["nc_kind"], meta["nc_depth"]
+        source = self.session.sources[source_name]  # type: ignore[union-attr]
+        frontier_url = meta.get("nc_frontier")
+        if frontier_url:
+            self.inflight -= 1
+        self.fetched_per_source[source_name] = self.fetched_per_source.get(source_name, 0) + 1
+        count(self.crawler, "fetched", source_name)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        detected = "robots" if kind == "robots" else detect_kind(response.body, content_type, response.url)
+        if detected == "robots":
+            self._discover_robots(response, source)
+            self._mark(frontier_url, "done", kind="hub")
+        elif detected in ("feed", "rss", "atom"):
+            self._discover_feed(response, source, depth)
+            self._mark(frontier_url, "done", kind="feed")
+        elif detected in ("sitemap", "sitemapindex"):
+            self._discover_sitemap(response, source, depth)
+            self._mark(frontier_url, "done", kind="sitemap")
+        elif detected == "html":
+            yield from self._handle_html(response, source, kind, depth, frontier_url)
+        else:
+            count(self.crawler, "failed/unsupported_content_type", source_name)
+            logger.warning("Skipped %s: unsupported content type %s", response.url, content_type)
+            self._mark(frontier_url, "skipped", "unsupported_content_type")
+        yield from self._claim()
+
+    def _mark(self, url: str | None, state: str, reason: str | None = None, kind: str | None = None) -> None:
+        if url:
+            self.session.frontier.mark(url, state, reason, kind=kind)  # type: ignore[union-attr]
+
+    def _discover(self, items: Iterable[Discovered], source: Source) -> None:
+        accepted = []
+        for item in items:
+            try:
+                item.url = canonicalize(item.url)
+            except ValueError:
+                continue
+            if not source.in_domain(item.url) or not source.allows(item.url):
+                continue
+            accepted.append(item)
+        if accepted:
+            count(self.crawler, "discovered", source.name, len(accepted))
+            self.session.frontier.discover(accepted)  # type: ignore[union-attr]
+
+    def _discover_robots(self, response: Response, source: Source) -> None:
+        text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
+        sitemaps = sitemaps_from_robots(text, response.url)
+        self._discover(
+            (Discovered(u, source.name, "sitemap", 0, PRIORITY["sitemap"], response.url) for u in sitemaps),
+            source,
+        )
+
+    def _discover_feed(self, response: Response, source: Source, depth: int) -> None:
+        entries = parse_feed(response.body, response.url)
+        self._discover(
+            (
+                Discovered(
+                    e.url, source.name, "article", depth + 1, PRIORITY["article"], response.url,
+                    meta={k: v for k, v in {
+                        "title": e.title, "published": e.published,
+                        "published_raw": e.published_raw, "authors": e.authors,
+                    }.items() if v},
+                )
+                for e in entries
+            ),
+            source,
+        )
+
+    def _discover_sitemap(self, response: Response, source: Source, depth: int) -> None:
+        sitemap = parse_sitemap(response.body, response.url)
+        if sitemap.kind == "sitemapindex":
+            items = [
+                Discovered(u, source.name, "sitemap", depth, PRIORITY["sitemap"], response.url)
+                for u in sitemap.sitemaps
+            ]
+        else:
+            items = []
+            for entry in sitemap.entries:
+                meta: dict[str, Any] = {}
+                if entry.news:
+                    meta["news"] = entry.news
+                if entry.lastmod:
+                    meta["lastmod"] = entry.lastmod
+                newest = (entry.news or {}).get("publication_date") or entry.lastmod or ""
+                # Newer entries first: the priority grows with the date (YYYYMMDD).
+                priority = int(re.sub(r"\D", "", newest[:10]) or 0) // 100 if newest else 0
+                items.append(
+                    Discovered(entry.loc, source.name, "article", depth + 1, priority, response.url, meta)
+                )
+        self._discover(items, source)
+
+    def _handle_html(
+        self, response: Response, source: Source, kind: str, depth: int, frontier_url: str | None
+    ) -> Iterator[Any]:
+        html = response.text
+        if depth < source.max_depth:
+            found: list[Discovered] = []
+            for link in find_links(html, response.url):
+                shape = classify_url(link)
+                if shape in SKIP_SHAPES:
+                    continue
+                if shape == "feed":
+                    if source.discover_feeds:
+                        found.append(Discovered(link, source.name, "feed", depth + 1, PRIORITY["feed"], response.url))
+                    continue
+                link_kind = "hub" if shape in HUB_SHAPES else "article"
+                found.append(Discovered(link, source.name, link_kind, depth + 1, PRIORITY[link_kind], response.url))
+            self._discover(found, source)
+        if source.discover_feeds and kind in ("start", "hub"):
+            feeds = find_feed_links(html, response.url)
+            self._discover(
+                (Discovered(u, source.name, "feed", depth, PRIORITY["feed"], response.url) for u in feeds),
+                source,
+            )
+        next_page = find_next_page(html, response.url)
+        if next_page:
+            key = f"{source.name}:{depth}"
+            if self.pagination.get(key, 0) < MAX_PAGINATION:
+                self.pagination[key] = self.pagination.get(key, 0) + 1
+                self._discover([Discovered(next_page, source.name, "hub", depth, PRIORITY["hub"], response.url)], source)
+        page = FetchedPage(
+            url=response.url,
+            body=response.body,
+            headers=_headers(response),
+            requested_url=frontier_url,
+            source=source.name,
+            default_language=source.language,
+            hints=response.meta.get("nc_hints") or {},
+        )
+        try:
+            item = article_from_page(page)
+        except Exception as exc:  # extraction must never stop the crawl
+            count(self.crawler, "failed/extract_error", source.name)
+            logger.warning("Could not extract %s: %s: %s", response.url, type(exc).__name__, exc)
+            self._mark(frontier_url, "failed", "extract_error")
+            return
+        yield item
+
+    def on_error(self, failure: Any) -> None:
+        """Count and record a failed request; the crawl goes on."""
+        request = failure.request
+        meta = request.meta
+        source_name = meta.get("nc_source")
+        frontier_url = meta.get("nc_frontier")
+        if frontier_url:
+            self.inflight -= 1
+        reason = failure_reason(failure)
+        if reason == "robots":
+            count(self.crawler, "robots", source_name)
+            self._mark(frontier_url, "skipped", "robots")
+            logger.info("Skipped %s: forbidden by robots.txt", request.url)
+            return
+        if meta.get("nc_kind") == "robots":
+            return  # no robots.txt is normal
+        count(self.crawler, f"failed/{reason}", source_name)
+        self._mark(frontier_url, "failed", reason)
+        logger.warning("Failed %s: %s", request.url, reason)
+
+    def closed(self, reason: str) -> None:
+        """Record the run's outcome and counters in the archive."""
+        if self.session is None:
+            return
+        counters, summary = summarise(self.crawler.stats.get_stats())
+        status = {"finished": "completed", "shutdown": "stopped"}.get(reason, "failed")
+        counters["close_reason"] = reason
+        try:
+            self.session.finish(status, counters, summary)
+        finally:
+            self.session.close()
