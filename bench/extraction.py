@@ -76,8 +76,12 @@ def load_zyte(base: Path) -> Iterator[Page]:
         path = base / "zyte" / "html" / f"{pid}.html.gz"
         if path.exists():
             entry = truth[pid]
-            yield Page(pid, entry.get("url", ""), gzip.decompress(path.read_bytes()),
-                       entry.get("articleBody") or "")
+            yield Page(
+                pid,
+                entry.get("url", ""),
+                gzip.decompress(path.read_bytes()),
+                entry.get("articleBody") or "",
+            )
 
 
 def load_wcxb(base: Path) -> Iterator[Page]:
@@ -87,9 +91,15 @@ def load_wcxb(base: Path) -> Iterator[Page]:
         doc = json.loads(path.read_text())
         gt = doc["ground_truth"]
         html_path = folder / "html" / f"{path.stem}.html.gz"
-        yield Page(path.stem, doc.get("url", ""), gzip.decompress(html_path.read_bytes()),
-                   gt.get("main_content") or "", gt.get("title"), gt.get("author"),
-                   gt.get("publish_date"))
+        yield Page(
+            path.stem,
+            doc.get("url", ""),
+            gzip.decompress(html_path.read_bytes()),
+            gt.get("main_content") or "",
+            gt.get("title"),
+            gt.get("author"),
+            gt.get("publish_date"),
+        )
 
 
 # --- metrics (as in scrapinghub/article-extraction-benchmark) ---------------------------------
@@ -132,7 +142,9 @@ def norm_ws(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}(?:-[A-Z0-9]+)?|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|E-RYT \d+)$")
+_CREDENTIAL = re.compile(
+    r"^(?:[A-Z]{2,5}(?:-[A-Z0-9]+)?|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|E-RYT \d+)$"
+)
 
 
 def author_set(value: str | list[str] | None) -> frozenset[str]:
@@ -164,9 +176,13 @@ def run_newscrawl() -> Callable[[Page], Result]:
 
     def run(page: Page) -> Result:
         art = extract_article(page.html, page.url)
-        return Result(art["text"] or "", art["title"], art["authors"],
-                      local_day(art["published"], art["published_raw"]),
-                      [local_day(art["modified"], art["modified_raw"]) or ""])
+        return Result(
+            art["text"] or "",
+            art["title"],
+            art["authors"],
+            local_day(art["published"], art["published_raw"]),
+            [local_day(art["modified"], art["modified_raw"]) or ""],
+        )
 
     return run
 
@@ -176,8 +192,7 @@ def run_trafilatura() -> Callable[[Page], Result]:
     import trafilatura
 
     def run(page: Page) -> Result:
-        doc = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True,
-                                          as_dict=True)
+        doc = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True, as_dict=True)
         if not doc:
             return Result()
         assert isinstance(doc, dict)
@@ -251,8 +266,13 @@ class Score:
     errors: int = 0
 
 
-def evaluate(name: str, run: Callable[[Page], Result], pages: list[Page], with_meta: bool,
-             dump: dict[str, Any] | None) -> Score:
+def evaluate(
+    name: str,
+    run: Callable[[Page], Result],
+    pages: list[Page],
+    with_meta: bool,
+    dump: dict[str, Any] | None,
+) -> Score:
     """Run one extractor over the pages and score it."""
     score = Score(name)
     for page in pages:
@@ -278,9 +298,17 @@ def evaluate(name: str, run: Callable[[Page], Result], pages: list[Page], with_m
         if dump is not None:
             p, r, f = body_scores([counts])
             dump[f"{page.id}"] = {
-                "url": page.url, "f1": round(f, 3), "p": round(p, 3), "r": round(r, 3),
-                "title": res.title, "gt_title": page.title, "authors": res.authors,
-                "gt_author": page.author, "date": res.date, "other_dates": res.other_dates, "gt_date": page.date,
+                "url": page.url,
+                "f1": round(f, 3),
+                "p": round(p, 3),
+                "r": round(r, 3),
+                "title": res.title,
+                "gt_title": page.title,
+                "authors": res.authors,
+                "gt_author": page.author,
+                "date": res.date,
+                "other_dates": res.other_dates,
+                "gt_date": page.date,
             }
     return score
 
@@ -306,11 +334,13 @@ def main() -> None:
             continue
         try:
             runners.append((name, factory()))
-        except ImportError:
-            print(f"(skipping {name}: not installed)", file=sys.stderr)
+        except ImportError as exc:
+            print(f"(skipping {name}: {exc})", file=sys.stderr)
     dump: dict[str, Any] = {}
-    header = f"{'set':6} {'extractor':12} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} " \
-             f"{'title':>6} {'author':>6} {'date':>6} {'date*':>6} {'pages/s':>8} {'errors':>6}"
+    header = (
+        f"{'set':6} {'extractor':12} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} "
+        f"{'title':>6} {'author':>6} {'date':>6} {'date*':>6} {'pages/s':>8} {'errors':>6}"
+    )
     lines = [header, "-" * len(header)]
     for set_name in sets:
         loader = load_zyte if set_name == "zyte" else load_wcxb
@@ -318,8 +348,13 @@ def main() -> None:
         if args.limit:
             pages = pages[: args.limit]
         for name, run in runners:
-            sc = evaluate(name, run, pages, set_name == "wcxb",
-                          dump if args.dump and name == "newscrawl" else None)
+            sc = evaluate(
+                name,
+                run,
+                pages,
+                set_name == "wcxb",
+                dump if args.dump and name == "newscrawl" else None,
+            )
             p, r, f = body_scores(sc.counts)
             lines.append(
                 f"{set_name:6} {name:12} {sc.pages:5d} {p:6.3f} {r:6.3f} {f:6.3f} "
@@ -327,8 +362,10 @@ def main() -> None:
                 f"{sc.pages / sc.seconds if sc.seconds else 0:8.1f} {sc.errors:6d}"
             )
             print(lines[-1], file=sys.stderr)
-    lines.append("date = published day; date* = published or modified day (WCXB's date is the one "
-                 "shown on the page, often the update date)")
+    lines.append(
+        "date = published day; date* = published or modified day (WCXB's date is the one "
+        "shown on the page, often the update date)"
+    )
     if args.dump:
         Path(args.dump).write_text(json.dumps(dump, indent=1, ensure_ascii=False))
     print("\n".join(lines))

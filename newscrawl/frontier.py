@@ -163,7 +163,9 @@ class Frontier:
             for row in marks:
                 conn.execute(
                     "UPDATE frontier SET state = :state, reason = :reason, fetched_at = :now, "
-                    "kind = coalesce(:kind, kind) WHERE url = :url",
+                    "kind = coalesce(:kind, kind) WHERE url = :url "
+                    # An archived article stays done whatever a later duplicate says.
+                    "AND NOT (state = 'done' AND kind = 'article' AND :state = 'skipped')",
                     row,
                 )
 

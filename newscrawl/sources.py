@@ -132,8 +132,10 @@ def check_url(url: str) -> str:
 
 def name_for_url(url: str) -> str:
     """A source name for a bare URL: its host without ``www.``."""
-    host = (urlsplit(url).hostname or "source").lower()
-    return host[4:] if host.startswith("www.") else host
+    parts = urlsplit(url)
+    host = (parts.hostname or "source").lower()
+    host = host[4:] if host.startswith("www.") else host
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def sources_from_urls(urls: Iterable[str], **options: Any) -> list[Source]:
@@ -147,7 +149,7 @@ def sources_from_urls(urls: Iterable[str], **options: Any) -> list[Source]:
 
 def _line_of(text: str, index: int) -> int:
     """The 1-based line of the `index`-th ``[[sources]]`` table in the file."""
-    positions = [m.start() for m in re.finditer(r"^\s*\[\[\s*sources\s*\]\]", text, re.M)]
+    positions = [m.start() for m in re.finditer(r"^[ \t]*\[\[[ \t]*sources[ \t]*\]\]", text, re.M)]
     if index < len(positions):
         return text.count("\n", 0, positions[index]) + 1
     return 1

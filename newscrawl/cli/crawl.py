@@ -122,7 +122,7 @@ def crawl_sources(
         return EXIT_FATAL
     counters = outcome.counters
     if outcome.status == "completed" and not any(
-        counters.get(k) for k in ("articles_new", "articles_updated", "articles_unchanged")
+        counters.get(k) for k in ("articles_new", "articles_updated")
     ):
         held = archived_count(db_path, [s.name for s in sources])
         hint = no_articles_hint(counters)

@@ -26,3 +26,7 @@ def cli() -> None:
 
 for command in (crawl_command, search_command, export_command, stats_command, runs_command, fts_group):
     cli.add_command(command)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,4 +1,4 @@
-"""Article extraction: pure functions from a fetched page to the fields of `newscrawl.items.Article`."""
+"""Article extraction: pure functions from a fetched page to `newscrawl.items.Article` fields."""
 
 from newscrawl.extract.article import RESULT_KEYS, extract_article
 from newscrawl.extract.encoding import decode_html

@@ -10,9 +10,18 @@ from newscrawl.extract.metadata import PageMeta
 
 #: Class/id fragments of paywall overlays and subscriber gates.
 PAYWALL_MARKERS = (
-    "paywall", "subscriber-only", "subscribers-only", "premium-content", "regwall",
-    "meteredcontent", "piano-offer", "tp-modal", "article-locked", "content-locked",
-    "subscription-required", "subscribe-wall",
+    "paywall",
+    "subscriber-only",
+    "subscribers-only",
+    "premium-content",
+    "regwall",
+    "meteredcontent",
+    "piano-offer",
+    "tp-modal",
+    "article-locked",
+    "content-locked",
+    "subscription-required",
+    "subscribe-wall",
 )
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -56,7 +65,9 @@ def _has_paywall_marker(tree: etree._Element) -> bool:
     return False
 
 
-def detect_access(tree: etree._Element, meta: PageMeta, text_words: int) -> tuple[str | None, str | None]:
+def detect_access(
+    tree: etree._Element, meta: PageMeta, text_words: int
+) -> tuple[str | None, str | None]:
     """Return (access, source): "free", "paywalled" or None (unknown), and where that came from."""
     free = _ld_free(meta)
     if free is False:

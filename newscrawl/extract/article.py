@@ -12,7 +12,13 @@ from lxml import etree
 from newscrawl.extract import fields, visible
 from newscrawl.extract.access import detect_access
 from newscrawl.extract.authors import clean_authors
-from newscrawl.extract.dates import check_modified, date_from_url, has_time, normalize_date
+from newscrawl.extract.dates import (
+    check_modified,
+    date_from_url,
+    guess_date,
+    has_time,
+    normalize_date,
+)
 from newscrawl.extract.document import clean_space, parse_html
 from newscrawl.extract.encoding import decode_html
 from newscrawl.extract.metadata import PageMeta, read_page_meta
@@ -23,9 +29,25 @@ from newscrawl.extract.title import clean_title, prefer_headline
 
 #: The keys of the dict `extract_article` returns, in order.
 RESULT_KEYS = (
-    "title", "authors", "published", "published_raw", "modified", "modified_raw", "language",
-    "description", "section", "tags", "image", "canonical_url", "site_name", "text", "word_count",
-    "access", "provenance", "page_type", "is_article",
+    "title",
+    "authors",
+    "published",
+    "published_raw",
+    "modified",
+    "modified_raw",
+    "language",
+    "description",
+    "section",
+    "tags",
+    "image",
+    "canonical_url",
+    "site_name",
+    "text",
+    "word_count",
+    "access",
+    "provenance",
+    "page_type",
+    "is_article",
 )
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
 
@@ -38,6 +60,17 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
         if key.lower() == name:
             return value.decode("latin-1") if isinstance(value, bytes) else str(value)
     return None
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    """Drop case-insensitive repeats, keeping the first spelling and the order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        if value.casefold() not in seen:
+            seen.add(value.casefold())
+            out.append(value)
+    return out
 
 
 def _first(cands: list[fields.Candidate]) -> fields.Candidate | None:
@@ -54,9 +87,7 @@ def _language(cands: list[fields.Candidate]) -> tuple[str, str] | None:
     return None
 
 
-def _pick_date(
-    cands: list[tuple[str, str]], now: datetime | None
-) -> tuple[str, str, str] | None:
+def _pick_date(cands: list[tuple[str, str]], now: datetime | None) -> tuple[str, str, str] | None:
     """Return (UTC ISO, raw, source) of the first parseable date; a date-only value takes the
     time of a later candidate for the same day (cross-check of precision)."""
     parsed = [(normalize_date(raw, now), raw, src) for raw, src in cands]
@@ -65,15 +96,15 @@ def _pick_date(
         return None
     iso, raw, src = usable[0]
     if not has_time(raw):
-        for other_iso, other_raw, other_src in usable[1:]:
+        for other_iso, other_raw, _ in usable[1:]:
             if other_iso[:10] == iso[:10] and has_time(other_raw):
                 return other_iso, raw, src
     return iso, raw, src
 
 
-def _date_candidates(tree: etree._Element, meta: PageMeta, rule: SiteRule | None) -> tuple[
-    list[tuple[str, str]], list[tuple[str, str]]
-]:
+def _date_candidates(
+    tree: etree._Element, meta: PageMeta, rule: SiteRule | None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Return raw published and modified candidates in order of trust."""
     published: list[tuple[str, str]] = []
     if rule:
@@ -179,7 +210,10 @@ def extract_article(
     if mod and check_modified(out["published"], mod[0]):
         out["modified"], out["modified_raw"], prov["modified"] = mod
 
-    put("language", _language(fields.language_candidates(meta, _header(headers, "content-language"))))
+    put(
+        "language",
+        _language(fields.language_candidates(meta, _header(headers, "content-language"))),
+    )
     put("description", _first(fields.description_candidates(meta)))
     section_cands = fields.section_candidates(meta)
     if rule and rule.section:
@@ -187,9 +221,7 @@ def extract_article(
     put("section", _first(section_cands))
     tag_cands = fields.tag_candidates(meta)
     if tag_cands:
-        seen: set[str] = set()
-        tags = [t for t in tag_cands[0][0] if not (t.casefold() in seen or seen.add(t.casefold()))]
-        put("tags", (tags, tag_cands[0][1]))
+        put("tags", (_dedupe(tag_cands[0][0]), tag_cands[0][1]))
     put("image", _first(fields.image_candidates(meta, url)))
     put("canonical_url", _first(fields.canonical_candidates(meta, url)))
 
@@ -202,6 +234,15 @@ def extract_article(
     has_byline = bool(out["authors"]) or prov.get("published", "url") != "url"
     out["page_type"] = classify_page(tree, meta, url, out["word_count"], has_byline)
     out["is_article"] = out["page_type"] == "article"
+    if out["is_article"] and not out["published"]:
+        # Only for articles: on fronts, htmldate would report a copyright year or a teaser's date.
+        guessed = guess_date(tree, url, now)
+        pub = _pick_date([(guessed, "htmldate")], now) if guessed else None
+        if pub:
+            out["published"], out["published_raw"], prov["published"] = pub
+            if not check_modified(out["published"], out["modified"]):
+                out["modified"] = out["modified_raw"] = None
+                prov.pop("modified", None)
 
     if rule:
         for name, value in rule.fixed.items():

@@ -1,4 +1,4 @@
-"""Turn raw author values (JSON-LD, meta tags, bylines) into a clean, deduplicated list of people."""
+"""Turn raw author values (JSON-LD, meta tags, bylines) into a clean list of people's names."""
 
 from __future__ import annotations
 
@@ -15,13 +15,18 @@ _PREFIX = re.compile(
     r"|fact[- ]checked|medically reviewed)\s+)?(?:by|from|von|par|por|di|door|av|af)\b[:\s]*",
     re.IGNORECASE,
 )
-_AUTHOR_LABEL = re.compile(r"^(?:authors?|byline|written by|contributors?)\s*[:\-–]\s*", re.IGNORECASE)
+_AUTHOR_LABEL = re.compile(
+    r"^(?:(?:authors?|byline|written by|reporting|words|text|contributors?)\s*[:\-–]\s*|about\s+(?:the\s+author\s+)?)",
+    re.IGNORECASE,
+)
 _NOISE = re.compile(
     r"\b(?:email the author|e-mail the author|follow (?:on|me on) \w+|view all posts|"
     r"more by this author|see all articles|all articles|contact the author|about the author)\b.*$",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\bund\b|\s·\s|\s•\s)\s*", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\bund\b|\s·\s|\s•\s)\s*", re.IGNORECASE
+)
 _URL = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|org|net|co\.uk|io)(?:/|$)", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
 _HANDLE = re.compile(r"^@\w+$")
@@ -78,15 +83,65 @@ def _split_names(text: str) -> list[str]:
 
 
 _PARTICLES = frozenset(
-    "van der den de da dos das du del della di la le von zu bin ibn al el ter ten y e".split()
+    [
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "del",
+        "della",
+        "di",
+        "la",
+        "le",
+        "von",
+        "zu",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "ten",
+        "y",
+        "e",
+    ]
 )
 _NOT_NAMES = frozenset(
-    {"the author", "author", "authors", "admin", "editor", "editors", "guest", "unknown", "anonymous",
-     "see all", "view all", "read more", "follow", "share", "staff", "by", "and", "amp"}
+    {
+        "the author",
+        "author",
+        "authors",
+        "admin",
+        "editor",
+        "editors",
+        "guest",
+        "unknown",
+        "anonymous",
+        "see all",
+        "view all",
+        "read more",
+        "follow",
+        "share",
+        "staff",
+        "by",
+        "and",
+        "amp",
+        "name",
+        "home",
+        "contact",
+        "menu",
+        "search",
+        "login",
+        "comments",
+    }
 )
 _TRAILING_CAPS = re.compile(r"^(.*?[a-z].*?)(?:\s+[A-Z]{2,}(?:\s+[A-Z]{2,})*)$")
 _TRAILING_WHEN = re.compile(
-    r"\s+(?:on|at)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d).*$", re.IGNORECASE
+    r"\s+(?:on|at)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d).*$",
+    re.IGNORECASE,
 )
 
 
@@ -95,13 +150,17 @@ def looks_like_name(name: str) -> bool:
     if name.casefold() in _NOT_NAMES:
         return False
     words = name.split()
+    if "*" in name or re.search(r"\d{1,2}:\d{2}", name):
+        return False
+    if len(words) == 1:
+        return True
     for word in words:
         first = word[0]
         if word.casefold() in _PARTICLES or not first.isalpha():
             continue
         if first.islower():
             return False
-    return not (len(words) == 1 and "." in name)
+    return True
 
 
 def clean_author(name: str) -> str | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
@@ -19,10 +21,28 @@ _URL_DATE = re.compile(
 _URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _TZ_ABBREVIATIONS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200,
-    "EEST": 10800, "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200,
-    "MDT": -21600, "PST": -28800, "PDT": -25200, "IST": 19800, "JST": 32400, "AEST": 36000,
-    "AEDT": 39600, "ET": -18000, "PT": -28800,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 7200,
+    "EET": 7200,
+    "EEST": 10800,
+    "EST": -18000,
+    "EDT": -14400,
+    "CST": -21600,
+    "CDT": -18000,
+    "MST": -25200,
+    "MDT": -21600,
+    "PST": -28800,
+    "PDT": -25200,
+    "IST": 19800,
+    "JST": 32400,
+    "AEST": 36000,
+    "AEDT": 39600,
+    "ET": -18000,
+    "PT": -28800,
 }
 #: Missing date parts fall back to this, so a date without a year is rejected as too old.
 _DEFAULT = datetime(1900, 1, 1)
@@ -32,7 +52,9 @@ _NOISE = re.compile(
     r"\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
-_CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\D{0,6}?(\d{1,2})[:時](\d{2}))?")
+_CJK_DATE = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\D{0,6}?(\d{1,2})[:時](\d{2}))?"
+)
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -76,7 +98,7 @@ def _parse_any(raw: str) -> datetime | None:
 
 
 def parse_date(raw: str | None, now: datetime | None = None) -> datetime | None:
-    """Parse a page date to an aware UTC datetime; None when unparseable, too old or in the future."""
+    """Parse a page date to aware UTC; None when unparseable, too old or in the future."""
     if not raw:
         return None
     value = _parse_any(str(raw))
@@ -124,3 +146,24 @@ def check_modified(published: str | None, modified: str | None) -> str | None:
     if published and modified < published:
         return None
     return modified
+
+
+def guess_date(tree: Any, url: str | None, now: datetime | None = None) -> str | None:
+    """Last resort: let htmldate's heuristics find a publication day in markup, text and URL."""
+    try:
+        from htmldate import find_date
+    except ImportError:  # pragma: no cover - htmldate ships with trafilatura
+        return None
+    now_utc = _to_utc(now) if now else datetime.now(timezone.utc)
+    try:
+        found = find_date(
+            copy.deepcopy(tree),
+            extensive_search=True,
+            original_date=True,
+            url=url,
+            min_date=EARLIEST.replace(tzinfo=None),
+            max_date=(now_utc + FUTURE_TOLERANCE).replace(tzinfo=None),
+        )
+    except Exception:  # noqa: BLE001 - a heuristic must never break extraction
+        return None
+    return found or None

@@ -20,21 +20,58 @@ Candidate = tuple[Any, str]
 TRUST_ORDER = ("json-ld", "microdata", "opengraph", "meta", "time", "byline", "url")
 
 PUBLISHED_META = (
-    "article:published_time", "og:published_time", "og:article:published_time",
-    "datepublished", "publishdate", "publish-date", "pubdate", "publish_date", "published_date",
-    "article.published", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
-    "dc.date", "dcterms.created", "dc.date.created", "date", "cxenseparse:recs:publishtime",
-    "article_date_original", "originalpublicationdate", "citation_publication_date",
-    "citation_date", "displaydate", "release_date", "created", "og:updated_time",
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "publish_date",
+    "published_date",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.created",
+    "dc.date.created",
+    "date",
+    "cxenseparse:recs:publishtime",
+    "article_date_original",
+    "originalpublicationdate",
+    "citation_publication_date",
+    "citation_date",
+    "displaydate",
+    "release_date",
+    "created",
+    "og:updated_time",
 )
 MODIFIED_META = (
-    "article:modified_time", "og:modified_time", "og:article:modified_time", "datemodified",
-    "lastmod", "last-modified", "dcterms.modified", "dc.date.modified", "article.updated",
-    "og:updated_time", "updated_time",
+    "article:modified_time",
+    "og:modified_time",
+    "og:article:modified_time",
+    "datemodified",
+    "lastmod",
+    "last-modified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "article.updated",
+    "og:updated_time",
+    "updated_time",
 )
 AUTHOR_META = (
-    "author", "article:author", "og:article:author", "parsely-author", "sailthru.author",
-    "dc.creator", "dcterms.creator", "byl", "citation_author", "twitter:creator",
+    "author",
+    "article:author",
+    "og:article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "citation_author",
+    "twitter:creator",
 )
 
 
@@ -47,7 +84,8 @@ def _other_ld_nodes(meta: PageMeta) -> list[dict[str, Any]]:
     """Return the page-level JSON-LD nodes (WebPage and kin) other than the article node."""
     page_types = {"webpage", "itempage", "aboutpage", "faqpage", "medicalwebpage", "qapage"}
     return [
-        node for node in meta.jsonld
+        node
+        for node in meta.jsonld
         if node is not meta.article_ld and page_types & set(ld_type_names(node))
     ]
 
@@ -196,7 +234,13 @@ def image_candidates(meta: PageMeta, base_url: str) -> list[Candidate]:
     image = _ld(meta, "image") or _ld(meta, "thumbnailUrl")
     _add(out, image, "json-ld")
     _add(out, _md(meta, "image"), "microdata")
-    for key in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
+    for key in (
+        "og:image",
+        "og:image:url",
+        "og:image:secure_url",
+        "twitter:image",
+        "twitter:image:src",
+    ):
         hit = meta.first_meta(key)
         if hit:
             out.append((hit[0], _meta_source(key)))
@@ -247,7 +291,12 @@ def tag_candidates(meta: PageMeta) -> list[tuple[list[str], str]]:
             out.append((tags, "json-ld"))
     md_keywords = meta.microdata.get("keywords")
     if md_keywords:
-        out.append(([clean_space(k) for v in md_keywords if isinstance(v, str) for k in v.split(",")], "microdata"))
+        out.append(
+            (
+                [clean_space(k) for v in md_keywords if isinstance(v, str) for k in v.split(",")],
+                "microdata",
+            )
+        )
     for key in ("article:tag", "news_keywords", "keywords", "parsely-tags"):
         values = meta.meta.get(key, [])
         if key == "article:tag":

@@ -19,11 +19,29 @@ from newscrawl.extract.document import clean_space, node_text
 ARTICLE_TYPES = frozenset(
     t.lower()
     for t in (
-        "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
-        "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle",
-        "BlogPosting", "LiveBlogPosting", "SocialMediaPosting", "TechArticle", "ScholarlyArticle",
-        "Report", "SatiricalArticle", "AdvertiserContentArticle", "MedicalScholarlyArticle",
-        "Review", "Recipe", "HowTo", "DiscussionForumPosting", "CreativeWork", "Blog",
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "TechArticle",
+        "ScholarlyArticle",
+        "Report",
+        "SatiricalArticle",
+        "AdvertiserContentArticle",
+        "MedicalScholarlyArticle",
+        "Review",
+        "Recipe",
+        "HowTo",
+        "DiscussionForumPosting",
+        "CreativeWork",
+        "Blog",
     )
 )
 _WEAK_ARTICLE_TYPES = frozenset({"creativework", "blog", "review", "recipe", "howto"})
@@ -138,7 +156,9 @@ def pick_article_node(
         if not types & ARTICLE_TYPES:
             continue
         score = 10 if types - _WEAK_ARTICLE_TYPES else 0
-        score += sum(1 for key in ("headline", "datePublished", "author", "articleBody") if key in node)
+        score += sum(
+            1 for key in ("headline", "datePublished", "author", "articleBody") if key in node
+        )
         headline_n = _norm(node.get("headline") or node.get("name"))
         if title_n and headline_n and (headline_n in title_n or title_n in headline_n):
             score += 4
@@ -207,9 +227,15 @@ def read_page_meta(tree: etree._Element) -> PageMeta:
     """Gather all raw metadata of a parsed page."""
     nodes = read_jsonld(tree)
     md_type, md_props = read_microdata(tree)
-    canonical = tree.xpath('string(//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href)')
+    canonical = tree.xpath(
+        'string(//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href)'
+    )
     root = tree.getroottree().getroot()
-    lang = root.get("lang") or root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    lang = (
+        root.get("lang")
+        or root.get("xml:lang")
+        or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    )
     title = tree.find(".//title")
     title_text = node_text(title) if title is not None else None
     return PageMeta(

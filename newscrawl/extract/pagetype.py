@@ -13,7 +13,10 @@ PAGE_TYPES = ("article", "section", "tag", "author", "video", "gallery", "other"
 
 _URL_HINTS = (
     (re.compile(r"/(?:tags?|topics?|keywords?|themen|schlagwort)/", re.I), "tag"),
-    (re.compile(r"/(?:authors?|people|profiles?|staff|writers?|autor|auteur)/[^/]+/?$", re.I), "author"),
+    (
+        re.compile(r"/(?:authors?|people|profiles?|staff|writers?|autor|auteur)/[^/]+/?$", re.I),
+        "author",
+    ),
     (re.compile(r"/(?:category|categories|section|sections)/", re.I), "section"),
 )
 _LD_TYPE_MAP = {
@@ -58,9 +61,8 @@ def classify_page(
     )
     if meta.microdata_type and meta.microdata_type not in ("creativework", "blog"):
         has_article_ld = True
-    if has_article_ld or og_type == "article":
-        if text_words >= 80 or _teaser_count(tree) < 6:
-            return "article"
+    if (has_article_ld or og_type == "article") and (text_words >= 80 or _teaser_count(tree) < 6):
+        return "article"
     ld_kinds = [_LD_TYPE_MAP[t] for t in meta.ld_types() if t in _LD_TYPE_MAP]
     url_kind = _kind_from_url(url)
     if og_type.startswith("video"):

@@ -14,12 +14,15 @@ from newscrawl.extract.document import clean_space
 
 _WORD = re.compile(r"\w+")
 #: Page furniture removed before trafilatura sees the tree (captions, share/newsletter boxes...).
+_NOT_WRAPPER = "not(self::body or self::article or self::main)"
 PRUNE_XPATH = [
     "//figcaption",
-    "//*[self::div or self::p or self::span][contains(concat(' ', normalize-space(@class), ' '), ' caption ')]",
-    "//*[contains(@class, 'newsletter') and not(self::body) and not(self::article) and not(self::main)]",
-    "//*[contains(@class, 'share-') or contains(@class, 'social-share') or contains(@class, 'sharing')]",
-    "//*[contains(@class, 'related') and not(self::body) and not(self::article) and not(self::main)]",
+    "//*[self::div or self::p or self::span]"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]",
+    f"//*[contains(@class, 'newsletter') and {_NOT_WRAPPER}]",
+    "//*[contains(@class, 'share-') or contains(@class, 'social-share')"
+    " or contains(@class, 'sharing')]",
+    f"//*[contains(@class, 'related') and {_NOT_WRAPPER}]",
     "//*[@role='complementary' or @aria-label='Related']",
 ]
 
@@ -27,10 +30,11 @@ PRUNE_XPATH = [
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: Short lines that are calls to action or labels, never article prose.
 _FURNITURE_LINE = re.compile(
-    r"^(?:advertisement|advertising|sponsored(?: content)?|share(?: this)?(?: article| story| post)?"
-    r"|share on \w+|subscribe(?: now| today)?|sign up(?: now)?|read more|related(?: articles| stories"
-    r"| posts| content)?|click here to .*|follow us on .*|(?:please )?subscribe to (?:continue|keep) "
-    r"reading.*|continue reading.*|skip to (?:main )?content|back to top|copy link|print|email)\W*$",
+    r"^(?:advertisement|advertising|sponsored(?: content)?"
+    r"|share(?: this)?(?: article| story| post)?|share on \w+|subscribe(?: now| today)?"
+    r"|sign up(?: now)?|read more|related(?: articles| stories| posts| content)?"
+    r"|click here to .*|follow us on .*|(?:please )?subscribe to (?:continue|keep) reading.*"
+    r"|continue reading.*|skip to (?:main )?content|back to top|copy link|print|email)\W*$",
     re.IGNORECASE,
 )
 

@@ -40,7 +40,9 @@ def _segments(title: str) -> list[str]:
     return [s for s in _SEP_RE.split(title) if s.strip()]
 
 
-def clean_title(title: str | None, site_names: Iterable[str] = (), h1: str | None = None) -> str | None:
+def clean_title(
+    title: str | None, site_names: Iterable[str] = (), h1: str | None = None
+) -> str | None:
     """Return the headline: site-name tails removed, and the <h1> when the title is h1 + tail."""
     if not title:
         return clean_space(h1) or None

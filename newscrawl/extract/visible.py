@@ -8,7 +8,8 @@ from lxml import etree
 
 from newscrawl.extract.document import clean_space, node_text
 
-_LOWER = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_UPPER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = f"translate(concat(@class, ' ', @id), '{_UPPER_LETTERS}', '{_UPPER_LETTERS.lower()}')"
 _BYLINE_CLASS = (
     "//*[not(self::html or self::body or self::article or self::main or self::meta or self::script"
     " or self::img or self::section)]"
@@ -33,7 +34,7 @@ _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-#: A date written out in text: "May 3, 2024", "3 May 2024", "2024-05-03", "03/05/2024", 2024年5月3日.
+#: A date written out in text: "May 3, 2024", "3 May 2024", "2024-05-03", 2024年5月3日...
 DATE_IN_TEXT = re.compile(
     rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -73,8 +74,12 @@ def time_dates(tree: etree._Element) -> list[tuple[str, str]]:
         if not raw:
             continue
         hints = " ".join(
-            (node.get("class", ""), node.get("itemprop", ""), node.getparent().get("class", "")
-             if node.getparent() is not None else "", "pubdate" if node.get("pubdate") is not None else "")
+            (
+                node.get("class", ""),
+                node.get("itemprop", ""),
+                node.getparent().get("class", "") if node.getparent() is not None else "",
+                "pubdate" if node.get("pubdate") is not None else "",
+            )
         ).lower()
         if "modif" in hints or "updat" in hints:
             kind = "modified"

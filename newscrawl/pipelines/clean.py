@@ -9,6 +9,8 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from newscrawl.extract.text import count_words
+
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -52,7 +54,7 @@ class CleanPipeline:
                 adapter[name] = clean_line(adapter[name]) or None
         if adapter.get("text"):
             adapter["text"] = clean_text(adapter["text"])
-            adapter["word_count"] = len(adapter["text"].split())
+            adapter["word_count"] = count_words(adapter["text"])
         for name in ("authors", "tags"):
             seen: set[str] = set()
             values = []

@@ -6,6 +6,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from newscrawl.extract.text import count_words
 from newscrawl.pipelines.outcomes import count, drop
 
 
@@ -28,7 +29,7 @@ class ValidatePipeline:
             raise drop(self.crawler, item, "not_article", f"a {page_type} page", kind="hub")
         if not (adapter.get("title") or "").strip():
             raise drop(self.crawler, item, "no_title", "no title found")
-        words = len((adapter.get("text") or "").split())
+        words = count_words(adapter.get("text"))
         if words < self.min_words and adapter.get("access") != "paywalled":
             raise drop(self.crawler, item, "empty", f"only {words} words of body text")
         return item

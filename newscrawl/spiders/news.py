@@ -168,7 +168,8 @@ class NewsSpider(scrapy.Spider):
             errback=self.on_error,
             meta=meta,
             priority=PRIORITY.get(kind, 0),
-            dont_filter=not frontier,
+            # The frontier is the seen-set; Scrapy's dupefilter would drop claimed URLs silently.
+            dont_filter=True,
         )
 
     def _budget_sources(self) -> list[str]:

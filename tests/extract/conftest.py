@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from collections.abc import Callable
-from functools import lru_cache
+from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +16,13 @@ PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 #: A fixed "now" so that date checks do not depend on the day the tests run.
 NOW = datetime(2025, 10, 1, tzinfo=timezone.utc)
 
+
 def page_bytes(name: str) -> bytes:
     """Return the raw bytes of a saved page."""
     return (PAGES / f"{name}.html").read_bytes()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _extracted(name: str, url: str, content_type: str | None = None) -> dict[str, Any]:
     """Extract a saved page once and cache the result (callers must not mutate it)."""
     headers = {"Content-Type": content_type} if content_type else None

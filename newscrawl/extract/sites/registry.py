@@ -39,7 +39,10 @@ class SiteRule:
             return []
         result = tree.xpath(xpath)
         items = result if isinstance(result, list) else [result]
-        texts = [node_text(item) if isinstance(item, etree._Element) else str(item).strip() for item in items]
+        texts = [
+            node_text(item) if isinstance(item, etree._Element) else str(item).strip()
+            for item in items
+        ]
         return [t for t in texts if t]
 
 

@@ -1,0 +1,45 @@
+"""The public API: signature, purity and robustness."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from newscrawl.extract import RESULT_KEYS, extract_article
+from newscrawl.items import ARTICLE_FIELDS
+
+
+def test_result_keys_are_article_fields_or_classification() -> None:
+    assert set(RESULT_KEYS) - set(ARTICLE_FIELDS) <= {"canonical_url", "page_type", "is_article"}
+
+
+def test_str_and_bytes_input_give_the_same_result(raw_page: Callable[[str], bytes]) -> None:
+    raw = raw_page("opengraph_meta")
+    url = "https://riversidecourier.example/local/library-reopens"
+    assert extract_article(raw, url) == extract_article(raw.decode("utf-8"), url)
+
+
+def test_header_content_type_is_used_for_decoding() -> None:
+    body = "<html><body><h1>Zoë’s café</h1></body></html>".encode("cp1252")
+    result = extract_article(body, "https://x.example/a", {"content-type": "text/html; charset=cp1252"})
+    assert result["title"] == "Zoë’s café"
+
+
+def test_content_language_header_is_a_language_fallback() -> None:
+    result = extract_article("<p>Hallo</p>", "https://x.example/a", {"Content-Language": "de-DE"})
+    assert result["language"] == "de"
+
+
+def test_broken_markup_does_not_raise() -> None:
+    result = extract_article(b"<html><body><div><p>Unclosed <b>tags", "https://x.example/a")
+    assert result["authors"] == [] and result["tags"] == [] and isinstance(result["word_count"], int)
+
+
+def test_malformed_json_ld_is_ignored() -> None:
+    html = '<html><head><script type="application/ld+json">{"@type": "NewsArticle",</script>'
+    html += "<title>Plain title</title></head><body></body></html>"
+    assert extract_article(html, "https://x.example/a")["title"] == "Plain title"
+
+
+def test_date_in_url_is_the_last_resort_for_published() -> None:
+    result = extract_article("<html><body><p>Hi</p></body></html>", "https://x.example/2024/05/12/a")
+    assert (result["published"], result["provenance"]["published"]) == ("2024-05-12T00:00:00Z", "url")
