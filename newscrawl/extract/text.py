@@ -91,7 +91,9 @@ def prune_furniture(tree: etree._Element) -> None:
                 parent.remove(node)
 
 
-def trafilatura_text(tree: etree._Element, url: str | None, precision: bool = False) -> str:
+def trafilatura_text(
+    tree: etree._Element, url: str | None, precision: bool = False, recall: bool = False
+) -> str:
     """Run trafilatura on a pruned copy of the tree; return paragraphs joined by blank lines."""
     work = copy.deepcopy(tree)
     prune_furniture(work)
@@ -103,6 +105,7 @@ def trafilatura_text(tree: etree._Element, url: str | None, precision: bool = Fa
         include_images=False,
         include_links=False,
         favor_precision=precision,
+        favor_recall=recall,
         deduplicate=False,
         with_metadata=False,
     )
@@ -146,6 +149,14 @@ def choose_body(extracted: str, ld_body: str | None) -> tuple[str, str]:
         return extracted, "trafilatura"
     if not extracted:
         return body, "json-ld"
-    if ld_words >= ex_words * 0.9 and overlap(extracted, body) >= 0.8 and "\n" in body:
+    ex_in_ld, ld_in_ex = overlap(extracted, body), overlap(body, extracted)
+    paragraphed = "\n" in body
+    # The extraction missed much of the body the publisher declares.
+    if ld_words >= ex_words * 1.5 and ex_in_ld >= 0.4:
+        return body, "json-ld"
+    # Same body, the publisher's copy being the cleaner (or the fuller) one.
+    if paragraphed and ld_words >= ex_words * 0.8 and ld_in_ex >= 0.95:
+        return body, "json-ld"
+    if paragraphed and ld_words >= ex_words * 0.9 and ex_in_ld >= 0.8:
         return body, "json-ld"
     return extracted, "trafilatura"
