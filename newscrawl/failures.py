@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
@@ -27,6 +28,18 @@ def failure_reason(failure: Any) -> str:
         if "maxsize" in text or "too large" in text or "cancelled" in text:
             return "too_large"
         return "ignored"
+    # Scrapy >= 2.14 wraps Twisted's errors in its own download exceptions.
+    for name, reason in (
+        ("DownloadConnectionRefusedError", "connection_refused"),
+        ("CannotResolveHostError", "dns"),
+        ("DownloadTimeoutError", "timeout"),
+        ("DownloadCancelledError", "too_large"),
+        ("ResponseDataLossError", "data_loss"),
+        ("UnsupportedURLSchemeError", "unsupported_scheme"),
+    ):
+        cls = getattr(scrapy_errors, name, None)
+        if cls is not None and isinstance(exc, cls):
+            return reason
     if isinstance(exc, net_error.DNSLookupError):
         return "dns"
     if isinstance(exc, (net_error.TimeoutError, net_error.TCPTimedOutError)):

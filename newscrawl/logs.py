@@ -25,6 +25,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
+class RoutineFailureFilter(logging.Filter):
+    """Hide Scrapy's tracebacks for failed downloads: the spider logs one clear line for each."""
+
+    ROUTINE = ("Error downloading", "Gave up retrying", "Retrying <")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("scrapy.") and isinstance(record.msg, str):
+            return not record.msg.startswith(self.ROUTINE)
+        return True
+
+
 def configure(level: str = "INFO", fmt: str = "text", scrapy_level: str = "WARNING") -> None:
     """Send log records to stderr as text or JSON; Scrapy's own chatter only from `scrapy_level`."""
     handler = logging.StreamHandler(sys.stderr)
@@ -32,6 +43,7 @@ def configure(level: str = "INFO", fmt: str = "text", scrapy_level: str = "WARNI
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    handler.addFilter(RoutineFailureFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
