@@ -1,9 +1,10 @@
-"""Progress while a crawl runs: a periodic one-line report (plain or JSON) on the log."""
+"""Progress while a crawl runs: a live display on a terminal, else periodic log lines (text or JSON)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from typing import Any
 
@@ -37,37 +38,64 @@ def format_progress(figures: dict[str, Any]) -> str:
     )
 
 
-class ProgressReporter:
-    """Log crawl progress every NEWSCRAWL_PROGRESS_INTERVAL seconds (0 turns it off)."""
+def progress_table(figures: dict[str, Any]) -> Any:
+    """The live display: one row of figures, refreshed in place."""
+    from rich.table import Table
 
-    def __init__(self, crawler: Any, interval: float, as_json: bool) -> None:
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for name in ("fetched", "new", "updated", "duplicates", "errors", "pages/min", "elapsed"):
+        table.add_column(name, justify="right")
+    table.add_row(
+        str(figures["fetched"]), str(figures["new"]), str(figures["updated"]),
+        str(figures["duplicates"]), str(figures["errors"]), str(figures["pages_per_min"]),
+        f"{figures['elapsed_s']:.0f}s",
+    )
+    return table
+
+
+class ProgressReporter:
+    """Show crawl progress: live on a terminal, else a log line every NEWSCRAWL_PROGRESS_INTERVAL
+    seconds (0 turns progress off)."""
+
+    def __init__(self, crawler: Any, interval: float, as_json: bool, live: bool = False) -> None:
         self.crawler = crawler
         self.interval = interval
         self.as_json = as_json
+        self.live_enabled = live
+        self.live: Any = None
         self.started = time.monotonic()
         self.timer: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressReporter:
         settings = crawler.settings
-        ext = cls(
-            crawler,
-            settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 10.0),
-            settings.get("NEWSCRAWL_LOG_FORMAT", "text") == "json",
-        )
+        as_json = settings.get("NEWSCRAWL_LOG_FORMAT", "text") == "json"
+        interval = settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 10.0)
+        live = interval > 0 and not as_json and sys.stderr.isatty()
+        ext = cls(crawler, interval, as_json, live=live)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
 
     def opened(self, spider: Any = None) -> None:
         self.started = time.monotonic()
-        if self.interval > 0:
+        if self.live_enabled:
+            from rich.console import Console
+            from rich.live import Live
+
+            self.live = Live(console=Console(stderr=True), refresh_per_second=4, transient=True)
+            self.live.start()
+            self.timer = task.LoopingCall(self.report)
+            self.timer.start(0.5, now=True)
+        elif self.interval > 0:
             self.timer = task.LoopingCall(self.report)
             self.timer.start(self.interval, now=False)
 
     def report(self) -> None:
         figures = progress_figures(self.crawler.stats.get_stats(), time.monotonic() - self.started)
-        if self.as_json:
+        if self.live is not None:
+            self.live.update(progress_table(figures))
+        elif self.as_json:
             logger.info(json.dumps({"event": "progress", **figures}))
         else:
             logger.info(format_progress(figures))
@@ -75,3 +103,6 @@ class ProgressReporter:
     def closed(self, spider: Any = None) -> None:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
+        if self.live is not None:
+            self.live.stop()
+            self.live = None

@@ -24,7 +24,7 @@ from newscrawl.extract.encoding import decode_html
 from newscrawl.extract.metadata import PageMeta, read_page_meta
 from newscrawl.extract.pagetype import classify_page
 from newscrawl.extract.sites import SiteRule, rule_for
-from newscrawl.extract.text import choose_body, count_words, tidy_body, trafilatura_text
+from newscrawl.extract.text import choose_body, count_words, extract_body, tidy_body
 from newscrawl.extract.title import clean_title, prefer_headline
 
 #: The keys of the dict `extract_article` returns, in order.
@@ -148,7 +148,7 @@ def _body(
         parts = rule.select(tree, "body")
         if parts:
             return "\n\n".join(parts), rule.source()
-    extracted = trafilatura_text(tree, url)
+    extracted = extract_body(tree, url)
     for title in titles:
         extracted = tidy_body(extracted, title)
     ld_body = meta.article_ld.get("articleBody") if meta.article_ld else None

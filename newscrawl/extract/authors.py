@@ -16,7 +16,8 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_LABEL = re.compile(
-    r"^(?:(?:authors?|byline|written by|reporting|words|text|contributors?)\s*[:\-–]\s*|about\s+(?:the\s+author\s+)?)",
+    r"^(?:(?:authors?|byline|written by|reporting|words|text|contributors?)\s*[:\-–]\s*"
+    r"|about\s+(?:the\s+author\s+)?)",
     re.IGNORECASE,
 )
 _NOISE = re.compile(

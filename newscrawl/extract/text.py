@@ -112,6 +112,20 @@ def trafilatura_text(
     return _paragraphs(result or "")
 
 
+#: The precise extraction is kept when it retains at least this share of the recall-oriented one.
+PRECISE_SHARE = 0.8
+
+
+def extract_body(tree: etree._Element, url: str | None) -> str:
+    """Extract the body twice (favouring recall, then precision) and keep the precise text unless
+    it lost a sizeable part of the body; that drops more furniture without truncating articles."""
+    full = trafilatura_text(tree, url, recall=True)
+    precise = trafilatura_text(tree, url, precision=True)
+    if precise and count_words(precise) >= PRECISE_SHARE * count_words(full):
+        return precise
+    return full
+
+
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     """Return the multiset of n-word shingles of a text."""
     toks = _WORD.findall(text.casefold())

@@ -20,7 +20,9 @@ def test_str_and_bytes_input_give_the_same_result(raw_page: Callable[[str], byte
 
 def test_header_content_type_is_used_for_decoding() -> None:
     body = "<html><body><h1>Zoë’s café</h1></body></html>".encode("cp1252")
-    result = extract_article(body, "https://x.example/a", {"content-type": "text/html; charset=cp1252"})
+    result = extract_article(
+        body, "https://x.example/a", {"content-type": "text/html; charset=cp1252"}
+    )
     assert result["title"] == "Zoë’s café"
 
 
@@ -31,7 +33,9 @@ def test_content_language_header_is_a_language_fallback() -> None:
 
 def test_broken_markup_does_not_raise() -> None:
     result = extract_article(b"<html><body><div><p>Unclosed <b>tags", "https://x.example/a")
-    assert result["authors"] == [] and result["tags"] == [] and isinstance(result["word_count"], int)
+    assert (
+        result["authors"] == [] and result["tags"] == [] and isinstance(result["word_count"], int)
+    )
 
 
 def test_malformed_json_ld_is_ignored() -> None:
@@ -41,5 +45,10 @@ def test_malformed_json_ld_is_ignored() -> None:
 
 
 def test_date_in_url_is_the_last_resort_for_published() -> None:
-    result = extract_article("<html><body><p>Hi</p></body></html>", "https://x.example/2024/05/12/a")
-    assert (result["published"], result["provenance"]["published"]) == ("2024-05-12T00:00:00Z", "url")
+    result = extract_article(
+        "<html><body><p>Hi</p></body></html>", "https://x.example/2024/05/12/a"
+    )
+    assert (result["published"], result["provenance"]["published"]) == (
+        "2024-05-12T00:00:00Z",
+        "url",
+    )

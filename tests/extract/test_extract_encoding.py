@@ -43,9 +43,9 @@ def test_shift_jis_page_decodes_from_http_equiv(raw_page: Callable[[str], bytes]
 
 
 def test_undeclared_shift_jis_is_detected() -> None:
-    body = ("<html><body><p>" + "市立図書館は来月から夜間開館を始める。" * 20 + "</p></body></html>").encode(
-        "shift_jis"
-    )
+    body = (
+        "<html><body><p>" + "市立図書館は来月から夜間開館を始める。" * 20 + "</p></body></html>"
+    ).encode("shift_jis")
     assert "市立図書館は来月から" in decode_html(body)
 
 

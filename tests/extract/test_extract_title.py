@@ -24,7 +24,9 @@ def test_unrelated_tail_is_kept_when_site_is_known() -> None:
 
 
 def test_h1_is_used_when_title_is_headline_plus_section() -> None:
-    title = clean_title("Mayor unveils plan | City | Planet News", ["Planet News"], "Mayor unveils plan")
+    title = clean_title(
+        "Mayor unveils plan | City | Planet News", ["Planet News"], "Mayor unveils plan"
+    )
     assert title == "Mayor unveils plan"
 
 
