@@ -142,7 +142,9 @@ class Frontier:
         if len(self._discovered) >= self.batch_size:
             self.flush()
 
-    def mark(self, url: str, state: str, reason: str | None = None, kind: str | None = None) -> None:
+    def mark(
+        self, url: str, state: str, reason: str | None = None, kind: str | None = None
+    ) -> None:
         """Record the outcome for a URL (written at the next flush)."""
         self._marks.append(
             {"url": url, "state": state, "reason": reason, "kind": kind, "now": utc_now()}

@@ -58,7 +58,9 @@ def configure(level: str = "INFO", fmt: str = "text", scrapy_level: str = "WARNI
 class QuietDropFormatter(LogFormatter):
     """Dropped items are routine (non-article pages, duplicates): log them at DEBUG."""
 
-    def dropped(self, item: Any, exception: BaseException, response: Any, spider: Any = None) -> Any:
+    def dropped(
+        self, item: Any, exception: BaseException, response: Any, spider: Any = None
+    ) -> Any:
         entry = super().dropped(item, exception, response, spider)
         entry["level"] = logging.DEBUG
         return entry

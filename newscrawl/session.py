@@ -52,7 +52,10 @@ class CrawlSession:
         session = cls(archive, run_id, sources, owns_run=owns, max_attempts=max_attempts)
         recovered = session.frontier.recover()
         if recovered:
-            logger.info("Resuming: %d URLs left in flight by an interrupted run are pending again", recovered)
+            logger.info(
+                "Resuming: %d URLs left in flight by an interrupted run are pending again",
+                recovered,
+            )
         return session
 
     def finish(self, status: str, counters: dict[str, Any], summary: dict[str, Any]) -> None:

@@ -110,7 +110,7 @@ class Source:
 
 
 def site_key(url: str) -> str:
-    """The site a URL belongs to: its registered domain, plus the port when it is not the default."""
+    """The site a URL belongs to: its registered domain, plus its port when not the default."""
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -44,7 +44,9 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_readme_has_a_demo_command_for_a_fresh_machine() -> None:
-    assert any(line.endswith("newscrawl demo") and "pip install -U pip" in line for line in _code_lines())
+    assert any(
+        line.endswith("newscrawl demo") and "pip install -U pip" in line for line in _code_lines()
+    )
 
 
 @pytest.mark.parametrize("args", _newscrawl_commands(), ids=lambda a: " ".join(a)[:60])

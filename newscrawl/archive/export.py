@@ -51,9 +51,7 @@ def _selection(filters: Filters, query: str | None) -> tuple[str, list[Any]]:
 
 def _rows(conn: sqlite3.Connection, where: str, params: list[Any]) -> Iterator[dict[str, Any]]:
     cols = ", ".join(f"articles.{c}" for c in EXPORT_COLUMNS)
-    cursor = conn.execute(
-        f"SELECT {cols} FROM articles WHERE {where} ORDER BY articles.id", params
-    )
+    cursor = conn.execute(f"SELECT {cols} FROM articles WHERE {where} ORDER BY articles.id", params)
     for row in cursor:
         yield dict(row)
 

@@ -46,10 +46,12 @@ def check(conn: sqlite3.Connection) -> FtsReport:
             f"INSERT INTO temp.nc_fts_check(rowid, {cols}) SELECT id, {cols} FROM main.articles"
         )
         conn.execute(
-            "CREATE VIRTUAL TABLE temp.nc_vocab_real USING fts5vocab(main, articles_fts, 'instance')"
+            "CREATE VIRTUAL TABLE temp.nc_vocab_real "
+            "USING fts5vocab(main, articles_fts, 'instance')"
         )
         conn.execute(
-            "CREATE VIRTUAL TABLE temp.nc_vocab_check USING fts5vocab(temp, nc_fts_check, 'instance')"
+            "CREATE VIRTUAL TABLE temp.nc_vocab_check "
+            "USING fts5vocab(temp, nc_fts_check, 'instance')"
         )
         stale = int(
             conn.execute(

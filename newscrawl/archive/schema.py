@@ -1,4 +1,4 @@
-"""The archive's schema: versioned migrations applied with sqlite-utils, FTS5 and connection settings.
+"""The archive's schema: versioned migrations (sqlite-utils), FTS5 and connection settings.
 
 The schema version lives in ``PRAGMA user_version`` and the file is marked as a newscrawl archive
 with ``PRAGMA application_id``, so any other SQLite file is recognised and refused.
@@ -116,7 +116,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def configure(conn: sqlite3.Connection, *, busy_timeout_ms: int = 30_000) -> None:
-    """Apply the per-connection settings every archive connection uses (WAL, NORMAL sync, busy wait)."""
+    """Apply the settings every archive connection uses (NORMAL sync, busy wait)."""
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")

@@ -87,7 +87,7 @@ def build_fts_query(text: str) -> str | None:
 def parse_when(value: str, *, end_of_day: bool = False) -> str:
     """A user date (``2025-09-02`` or ISO-8601 timestamp) as ISO-8601 UTC with Z.
 
-    A bare day given as an upper bound means the end of that day (the next day's midnight, exclusive).
+    A bare day given as an upper bound means the end of that day (the next midnight, exclusive).
     """
     value = clean_text(value).strip()
     try:

@@ -16,9 +16,7 @@ def archive_stats(conn: sqlite3.Connection, path: str) -> dict[str, Any]:
         "coalesce(sum(word_count), 0) AS words FROM articles"
     ).fetchone()
     runs = conn.execute("SELECT count(*), max(started) FROM runs").fetchone()
-    size = sum(
-        os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p)
-    )
+    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
     return {
         "articles": row["articles"],
         "sources": row["sources"],

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -76,10 +76,8 @@ def row_to_article(row: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for name in JSON_COLUMNS:
         if name in out and isinstance(out[name], str):
-            try:
+            with suppress(ValueError):
                 out[name] = json.loads(out[name])
-            except ValueError:
-                pass
     return out
 
 
@@ -103,7 +101,10 @@ def _connect(path: str, readonly: bool, busy_timeout_ms: int) -> sqlite3.Connect
     if readonly:
         uri = Path(path).resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, timeout=busy_timeout_ms / 1000,
+            uri,
+            uri=True,
+            isolation_level=None,
+            timeout=busy_timeout_ms / 1000,
             check_same_thread=False,
         )
     else:
@@ -141,15 +142,21 @@ class Archive:
         if os.path.isdir(db_path):
             raise StorageError(f"cannot open archive {db_path}: it is a folder, not a file")
         if not exists and (readonly or not create):
-            raise ArchiveNotFoundError(f"no archive at {db_path} (run a crawl first, or check --db)")
+            raise ArchiveNotFoundError(
+                f"no archive at {db_path} (run a crawl first, or check --db)"
+            )
         if not exists:
             parent = os.path.dirname(os.path.abspath(db_path))
             try:
                 os.makedirs(parent, exist_ok=True)
             except OSError as exc:
-                raise StorageError(f"cannot create folder for archive {db_path}: {exc.strerror}") from exc
+                raise StorageError(
+                    f"cannot create folder for archive {db_path}: {exc.strerror}"
+                ) from exc
             if not os.access(parent, os.W_OK):
-                raise StorageError(f"cannot create archive {db_path}: folder {parent} is not writable")
+                raise StorageError(
+                    f"cannot create archive {db_path}: folder {parent} is not writable"
+                )
         try:
             conn = _connect(db_path, readonly, busy_timeout_ms)
         except sqlite3.Error as exc:
@@ -169,9 +176,7 @@ class Archive:
     def _check_and_migrate(self, create: bool) -> None:
         empty = schema.is_empty(self.conn)
         if not empty and schema.application_id(self.conn) != schema.APPLICATION_ID:
-            raise NotAnArchiveError(
-                f"{self.path} is a SQLite database but not a newscrawl archive"
-            )
+            raise NotAnArchiveError(f"{self.path} is a SQLite database but not a newscrawl archive")
         version = schema.schema_version(self.conn)
         if version > schema.SCHEMA_VERSION:
             raise ArchiveError(
@@ -181,7 +186,9 @@ class Archive:
         if version < schema.SCHEMA_VERSION:
             if not create:
                 if empty:
-                    raise NotAnArchiveError(f"{self.path} is an empty file, not a newscrawl archive")
+                    raise NotAnArchiveError(
+                        f"{self.path} is an empty file, not a newscrawl archive"
+                    )
                 raise ArchiveError(
                     f"archive {self.path} needs a schema upgrade; open it once without --read-only"
                 )
@@ -232,10 +239,8 @@ class Archive:
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
-            try:
+            with suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
 
     # -- articles -----------------------------------------------------------------------------
 
@@ -260,8 +265,7 @@ class Archive:
         sql = (
             f"INSERT INTO articles ({', '.join(columns)}) "
             f"VALUES ({', '.join(':' + c for c in columns)}) "
-            f"ON CONFLICT(url) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in updatable)
+            f"ON CONFLICT(url) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updatable)
         )
         with self.transaction() as conn:
             for row in rows:

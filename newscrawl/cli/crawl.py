@@ -17,8 +17,16 @@ from newscrawl.sources import Source, SourcesError, load_sources, sources_from_u
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
 
 SUMMARY_COLUMNS = (
-    "source", "discovered", "fetched", "articles_new", "articles_updated", "duplicates",
-    "non_articles", "robots", "failed", "failed_by_reason",
+    "source",
+    "discovered",
+    "fetched",
+    "articles_new",
+    "articles_updated",
+    "duplicates",
+    "non_articles",
+    "robots",
+    "failed",
+    "failed_by_reason",
 )
 
 
@@ -38,7 +46,9 @@ def parse_setting(values: tuple[str, ...]) -> dict[str, Any]:
 
 def no_articles_hint(counters: dict[str, Any]) -> str | None:
     """Why a run archived nothing, when it can be told from the counters."""
-    archived = sum(int(counters.get(k, 0)) for k in ("articles_new", "articles_updated", "articles_unchanged"))
+    archived = sum(
+        int(counters.get(k, 0)) for k in ("articles_new", "articles_updated", "articles_unchanged")
+    )
     if archived:
         return None
     failed = counters.get("failed_by_reason") or {}
@@ -61,10 +71,18 @@ def print_outcome(outcome: RunOutcome, fmt: str | None, quiet: bool) -> None:
     """The end-of-run summary: a table per source and a totals line (or JSON)."""
     counters = outcome.counters
     if fmt == "json":
-        click.echo(json.dumps({
-            "run_id": outcome.run_id, "status": outcome.status, "counters": counters,
-            "summary": outcome.summary, "error": outcome.error,
-        }, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "run_id": outcome.run_id,
+                    "status": outcome.status,
+                    "counters": counters,
+                    "summary": outcome.summary,
+                    "error": outcome.error,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     if quiet:
         return
@@ -138,12 +156,23 @@ def crawl_sources(
 @click.command(name="crawl")
 @click.argument("urls", nargs=-1)
 @db_option
-@click.option("--sources", "sources_file", type=click.Path(dir_okay=False), help="TOML sources file.")
+@click.option(
+    "--sources", "sources_file", type=click.Path(dir_okay=False), help="TOML sources file."
+)
 @click.option("--max-pages", type=click.IntRange(1), help="Pages to fetch per source in this run.")
 @click.option("--max-depth", type=click.IntRange(0), help="Link hops to follow from start pages.")
-@click.option("-s", "--set", "set_", multiple=True, metavar="NAME=VALUE", help="A Scrapy or NEWSCRAWL_* setting.")
+@click.option(
+    "-s",
+    "--set",
+    "set_",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy or NEWSCRAWL_* setting.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only (for cron).")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--json", "fmt", flag_value="json", help="Print the run summary as JSON.")
 @click.option("--strict", is_flag=True, help="Exit with code 3 when any page failed.")
 def crawl_command(
@@ -188,7 +217,12 @@ def crawl_command(
         raise click.UsageError(str(exc)) from None
     settings = parse_setting(set_)
     code = crawl_sources(
-        sources, resolve_db(db_path), settings,
-        quiet=quiet, log_format=log_format, fmt=fmt, strict=strict,
+        sources,
+        resolve_db(db_path),
+        settings,
+        quiet=quiet,
+        log_format=log_format,
+        fmt=fmt,
+        strict=strict,
     )
     raise SystemExit(code)

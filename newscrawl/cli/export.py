@@ -43,4 +43,6 @@ def export_command(
     filters = Filters(source=source, since=since, until=until, language=language, author=author)
     with open_archive(db_path) as archive:
         result = export(archive, fmt, output, filters=filters, query=query)
-    click.echo(f"Exported {result.rows} articles to {result.output} (manifest: {result.manifest_path})")
+    click.echo(
+        f"Exported {result.rows} articles to {result.output} (manifest: {result.manifest_path})"
+    )

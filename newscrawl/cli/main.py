@@ -24,7 +24,14 @@ def cli() -> None:
     """
 
 
-for command in (crawl_command, search_command, export_command, stats_command, runs_command, fts_group):
+for command in (
+    crawl_command,
+    search_command,
+    export_command,
+    stats_command,
+    runs_command,
+    fts_group,
+):
     cli.add_command(command)
 
 

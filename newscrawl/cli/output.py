@@ -15,7 +15,9 @@ FORMATS = ("table", "json", "csv")
 
 def output_options(func: Any) -> Any:
     """Add the shared ``--json`` / ``--csv`` switches (table is the default)."""
-    func = click.option("--csv", "fmt", flag_value="csv", help="Output CSV with a header row.")(func)
+    func = click.option("--csv", "fmt", flag_value="csv", help="Output CSV with a header row.")(
+        func
+    )
     func = click.option(
         "--json", "fmt", flag_value="json", help="Output JSON, one object per line."
     )(func)
@@ -66,8 +68,12 @@ def render(
         writer.writerow(columns)
         for row in rows:
             writer.writerow(
-                [json.dumps(row.get(c), ensure_ascii=False)
-                 if isinstance(row.get(c), (list, dict)) else row.get(c) for c in columns]
+                [
+                    json.dumps(row.get(c), ensure_ascii=False)
+                    if isinstance(row.get(c), (list, dict))
+                    else row.get(c)
+                    for c in columns
+                ]
             )
         return buffer.getvalue()
     return format_table(rows, columns, widths) + "\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from newscrawl.archive import Filters, search
@@ -12,7 +14,7 @@ from newscrawl.cli.output import output_options, render
 COLUMNS = ("published", "source", "title", "snippet", "url")
 
 
-def filter_options(func):  # type: ignore[no-untyped-def]
+def filter_options(func: Any) -> Any:
     """Filters shared by search and export."""
     for option in reversed(
         [

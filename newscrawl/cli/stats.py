@@ -11,8 +11,15 @@ from newscrawl.cli.options import archive_errors, db_option, open_archive
 from newscrawl.cli.output import output_options, render
 
 RUN_COLUMNS = (
-    "id", "started", "ended", "status", "pages_fetched", "articles_new",
-    "articles_updated", "duplicates", "failed",
+    "id",
+    "started",
+    "ended",
+    "status",
+    "pages_fetched",
+    "articles_new",
+    "articles_updated",
+    "duplicates",
+    "failed",
 )
 
 

@@ -1,4 +1,4 @@
-"""Progress while a crawl runs: a live display on a terminal, else periodic log lines (text or JSON)."""
+"""Crawl progress: a live display on a terminal, else periodic log lines (text or JSON)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ logger = logging.getLogger("newscrawl.progress")
 def progress_figures(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
     """The figures a progress line shows, from the crawl stats."""
     get = stats.get
-    failed = sum(v for k, v in stats.items() if k.startswith("newscrawl/failed/") and isinstance(v, int))
+    failed = sum(
+        v for k, v in stats.items() if k.startswith("newscrawl/failed/") and isinstance(v, int)
+    )
     fetched = int(get("newscrawl/fetched", 0))
     return {
         "elapsed_s": round(elapsed, 1),
@@ -46,8 +48,12 @@ def progress_table(figures: dict[str, Any]) -> Any:
     for name in ("fetched", "new", "updated", "duplicates", "errors", "pages/min", "elapsed"):
         table.add_column(name, justify="right")
     table.add_row(
-        str(figures["fetched"]), str(figures["new"]), str(figures["updated"]),
-        str(figures["duplicates"]), str(figures["errors"]), str(figures["pages_per_min"]),
+        str(figures["fetched"]),
+        str(figures["new"]),
+        str(figures["updated"]),
+        str(figures["duplicates"]),
+        str(figures["errors"]),
+        str(figures["pages_per_min"]),
         f"{figures['elapsed_s']:.0f}s",
     )
     return table

@@ -17,7 +17,7 @@ from twisted.internet.task import deferLater
 
 
 class CrawlDelayMiddleware:
-    """Space requests per host by the robots.txt Crawl-delay (capped by NEWSCRAWL_MAX_CRAWL_DELAY)."""
+    """Space requests per host by robots.txt Crawl-delay (capped: NEWSCRAWL_MAX_CRAWL_DELAY)."""
 
     def __init__(self, crawler: Any, max_delay: float) -> None:
         self.crawler = crawler

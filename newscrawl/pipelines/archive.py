@@ -1,4 +1,4 @@
-"""Archiving: batched upserts into the SQLite archive, frontier marked done in the same transaction."""
+"""Archiving: batched upserts into the archive, the frontier marked done in the same transaction."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ def count(crawler: Any, name: str, source: str | None = None, value: int = 1) ->
 
 
 def drop(crawler: Any, item: Any, reason: str, message: str, kind: str | None = None) -> DropItem:
-    """Count a dropped item under `reason`, mark its URL skipped, and return the DropItem to raise."""
+    """Count a dropped item under `reason`, mark its URL skipped, return the DropItem to raise."""
     adapter = ItemAdapter(item)
     source = adapter.get("source")
     count(crawler, f"dropped/{reason}", source)

@@ -91,9 +91,9 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         options: dict[str, Any] = {}
         if max_depth not in (None, ""):
-            options["max_depth"] = int(max_depth)  # type: ignore[arg-type]
+            options["max_depth"] = int(max_depth)
         if max_pages not in (None, ""):
-            options["max_pages"] = int(max_pages)  # type: ignore[arg-type]
+            options["max_pages"] = int(max_pages)
         sources: list[Source] = []
         if sources_json:
             sources.extend(source_from_dict(d) for d in json.loads(sources_json))
@@ -109,6 +109,7 @@ class NewsSpider(scrapy.Spider):
         self.fetched_per_source: dict[str, int] = {}
         self.inflight = 0
         self.pagination: dict[str, int] = {}
+        self.batch = 64
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -188,7 +189,11 @@ class NewsSpider(scrapy.Spider):
 
     def _from_claimed(self, claimed: Claimed) -> Request:
         return self._request(
-            claimed.url, claimed.source, claimed.kind, claimed.depth, frontier=True,
+            claimed.url,
+            claimed.source,
+            claimed.kind,
+            claimed.depth,
+            frontier=True,
             hints=claimed.meta,
         )
 
@@ -212,8 +217,10 @@ class NewsSpider(scrapy.Spider):
             self.inflight -= 1
         self.fetched_per_source[source_name] = self.fetched_per_source.get(source_name, 0) + 1
         count(self.crawler, "fetched", source_name)
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        detected = "robots" if kind == "robots" else detect_kind(response.body, content_type, response.url)
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        detected = (
+            "robots" if kind == "robots" else detect_kind(response.body, content_type, response.url)
+        )
         if detected == "robots":
             self._discover_robots(response, source)
             self._mark(frontier_url, "done", kind="hub")
@@ -231,7 +238,9 @@ class NewsSpider(scrapy.Spider):
             self._mark(frontier_url, "skipped", "unsupported_content_type")
         yield from self._claim()
 
-    def _mark(self, url: str | None, state: str, reason: str | None = None, kind: str | None = None) -> None:
+    def _mark(
+        self, url: str | None, state: str, reason: str | None = None, kind: str | None = None
+    ) -> None:
         if url:
             self.session.frontier.mark(url, state, reason, kind=kind)  # type: ignore[union-attr]
 
@@ -250,10 +259,15 @@ class NewsSpider(scrapy.Spider):
             self.session.frontier.discover(accepted)  # type: ignore[union-attr]
 
     def _discover_robots(self, response: Response, source: Source) -> None:
-        text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
+        text = (
+            response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
+        )
         sitemaps = sitemaps_from_robots(text, response.url)
         self._discover(
-            (Discovered(u, source.name, "sitemap", 0, PRIORITY["sitemap"], response.url) for u in sitemaps),
+            (
+                Discovered(u, source.name, "sitemap", 0, PRIORITY["sitemap"], response.url)
+                for u in sitemaps
+            ),
             source,
         )
 
@@ -262,11 +276,22 @@ class NewsSpider(scrapy.Spider):
         self._discover(
             (
                 Discovered(
-                    e.url, source.name, "article", depth + 1, PRIORITY["article"], response.url,
-                    meta={k: v for k, v in {
-                        "title": e.title, "published": e.published,
-                        "published_raw": e.published_raw, "authors": e.authors,
-                    }.items() if v},
+                    e.url,
+                    source.name,
+                    "article",
+                    depth + 1,
+                    PRIORITY["article"],
+                    response.url,
+                    meta={
+                        k: v
+                        for k, v in {
+                            "title": e.title,
+                            "published": e.published,
+                            "published_raw": e.published_raw,
+                            "authors": e.authors,
+                        }.items()
+                        if v
+                    },
                 )
                 for e in entries
             ),
@@ -292,7 +317,9 @@ class NewsSpider(scrapy.Spider):
                 # Newer entries first: the priority grows with the date (YYYYMMDD).
                 priority = int(re.sub(r"\D", "", newest[:10]) or 0) // 100 if newest else 0
                 items.append(
-                    Discovered(entry.loc, source.name, "article", depth + 1, priority, response.url, meta)
+                    Discovered(
+                        entry.loc, source.name, "article", depth + 1, priority, response.url, meta
+                    )
                 )
         self._discover(items, source)
 
@@ -308,15 +335,26 @@ class NewsSpider(scrapy.Spider):
                     continue
                 if shape == "feed":
                     if source.discover_feeds:
-                        found.append(Discovered(link, source.name, "feed", depth + 1, PRIORITY["feed"], response.url))
+                        found.append(
+                            Discovered(
+                                link, source.name, "feed", depth + 1, PRIORITY["feed"], response.url
+                            )
+                        )
                     continue
                 link_kind = "hub" if shape in HUB_SHAPES else "article"
-                found.append(Discovered(link, source.name, link_kind, depth + 1, PRIORITY[link_kind], response.url))
+                found.append(
+                    Discovered(
+                        link, source.name, link_kind, depth + 1, PRIORITY[link_kind], response.url
+                    )
+                )
             self._discover(found, source)
         if source.discover_feeds and kind in ("start", "hub"):
             feeds = find_feed_links(html, response.url)
             self._discover(
-                (Discovered(u, source.name, "feed", depth, PRIORITY["feed"], response.url) for u in feeds),
+                (
+                    Discovered(u, source.name, "feed", depth, PRIORITY["feed"], response.url)
+                    for u in feeds
+                ),
                 source,
             )
         next_page = find_next_page(html, response.url)
@@ -324,7 +362,14 @@ class NewsSpider(scrapy.Spider):
             key = f"{source.name}:{depth}"
             if self.pagination.get(key, 0) < MAX_PAGINATION:
                 self.pagination[key] = self.pagination.get(key, 0) + 1
-                self._discover([Discovered(next_page, source.name, "hub", depth, PRIORITY["hub"], response.url)], source)
+                self._discover(
+                    [
+                        Discovered(
+                            next_page, source.name, "hub", depth, PRIORITY["hub"], response.url
+                        )
+                    ],
+                    source,
+                )
         page = FetchedPage(
             url=response.url,
             body=response.body,

@@ -16,8 +16,11 @@ def _write(path: str) -> int:
         for batch in range(WRITES):
             archive.upsert_articles(
                 [
-                    {"url": f"https://w.example/{batch}/{i}", "title": f"Bridge story {batch}",
-                     "text": "bridge " * 50}
+                    {
+                        "url": f"https://w.example/{batch}/{i}",
+                        "title": f"Bridge story {batch}",
+                        "text": "bridge " * 50,
+                    }
                     for i in range(5)
                 ]
             )

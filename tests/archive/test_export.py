@@ -64,9 +64,12 @@ def test_filtered_sqlite_snapshot_is_searchable(archive: Archive, tmp_path: Path
     export(archive, "sqlite", str(out), filters=Filters(source="gazette"))
     conn = sqlite3.connect(out)
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
-    assert conn.execute(
-        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'missile'"
-    ).fetchone()[0] == 1
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'missile'"
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_export_during_a_write_transaction_sees_committed_rows_only(
@@ -76,7 +79,9 @@ def test_export_during_a_write_transaction_sees_committed_rows_only(
     reader = Archive.open(archive_path)
     try:
         writer.conn.execute("BEGIN IMMEDIATE")
-        writer.conn.execute("INSERT INTO articles (url, title) VALUES ('https://x.example/n', 'new')")
+        writer.conn.execute(
+            "INSERT INTO articles (url, title) VALUES ('https://x.example/n', 'new')"
+        )
         result = export(reader, "jsonl", str(tmp_path / "out.jsonl"))
         writer.conn.execute("COMMIT")
     finally:

@@ -54,7 +54,9 @@ def test_snippet_highlights_the_match(archive: Archive) -> None:
 
 
 def test_accents_are_folded(archive: Archive) -> None:
-    assert urls(search(archive.conn, "defile pekin")) == ["https://courrier.example/monde/defile-pekin"]
+    assert urls(search(archive.conn, "defile pekin")) == [
+        "https://courrier.example/monde/defile-pekin"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,10 @@ def test_accents_are_folded(archive: Archive) -> None:
         (Filters(author="baker"), ["https://tribune.example/news/harbour-bridge-reopens"]),
         (Filters(since="2025-09-03"), ["https://tribune.example/news/harbour-bridge-reopens"]),
         (Filters(until="2025-09-02"), []),
-        (Filters(until="2025-09-03T09:30:00Z"), ["https://tribune.example/news/harbour-bridge-reopens"]),
+        (
+            Filters(until="2025-09-03T09:30:00Z"),
+            ["https://tribune.example/news/harbour-bridge-reopens"],
+        ),
     ],
 )
 def test_filters_narrow_results(archive: Archive, filters: Filters, expected: list[str]) -> None:
@@ -89,7 +94,19 @@ def test_raw_mode_syntax_error_is_a_clear_error(archive: Archive) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['"unbalanced', "NEAR(", "col:bridge", "*", "\x00", "\ud800bridge", "", "   ", "AND OR NOT", "-", '""'],
+    [
+        '"unbalanced',
+        "NEAR(",
+        "col:bridge",
+        "*",
+        "\x00",
+        "\ud800bridge",
+        "",
+        "   ",
+        "AND OR NOT",
+        "-",
+        '""',
+    ],
 )
 def test_hostile_input_never_raises(archive: Archive, text: str) -> None:
     search(archive.conn, text)

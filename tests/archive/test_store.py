@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.archive import Archive, ArchiveNotFoundError, NotAnArchiveError, StorageError
-from newscrawl.archive import schema
+from newscrawl.archive import Archive, ArchiveNotFoundError, NotAnArchiveError, StorageError, schema
 from newscrawl.archive.fts import check
 
 
@@ -49,9 +48,15 @@ def test_folder_path_is_a_storage_error(tmp_path: Path) -> None:
 
 def test_upsert_counts_new_updated_unchanged(tmp_path: Path) -> None:
     with Archive.open(tmp_path / "a.db") as archive:
-        first = archive.upsert_articles([{"url": "https://x.example/a", "title": "A", "text": "one"}])
-        again = archive.upsert_articles([{"url": "https://x.example/a", "title": "A", "text": "one"}])
-        changed = archive.upsert_articles([{"url": "https://x.example/a", "title": "A", "text": "two"}])
+        first = archive.upsert_articles(
+            [{"url": "https://x.example/a", "title": "A", "text": "one"}]
+        )
+        again = archive.upsert_articles(
+            [{"url": "https://x.example/a", "title": "A", "text": "one"}]
+        )
+        changed = archive.upsert_articles(
+            [{"url": "https://x.example/a", "title": "A", "text": "two"}]
+        )
     assert first.new == ["https://x.example/a"]
     assert again.unchanged == ["https://x.example/a"]
     assert changed.updated == ["https://x.example/a"]
@@ -77,9 +82,12 @@ def test_changed_article_leaves_fts_in_sync_and_old_words_gone(archive: Archive)
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'bridge'"
     ).fetchall()
     assert hits == []
-    assert archive.conn.execute(
-        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'ferry'"
-    ).fetchone()[0] == 1
+    assert (
+        archive.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'ferry'"
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_lists_are_stored_as_json_and_read_back(archive: Archive) -> None:

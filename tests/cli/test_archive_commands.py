@@ -52,7 +52,9 @@ def test_search_with_no_hits_says_so(archive_path: Path) -> None:
     assert out == "No articles match.\n"
 
 
-def test_search_reads_db_from_environment(archive_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_reads_db_from_environment(
+    archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NEWSCRAWL_DB", str(archive_path))
     code, out = run("search", "bridge", "--json")
     assert code == 0
@@ -62,12 +64,22 @@ def test_search_reads_db_from_environment(archive_path: Path, monkeypatch: pytes
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("search", "x", "--db", "{missing}"), "Error: no archive at {missing} (run a crawl first, or check --db)\n"),
-        (("search", "x", "--db", "{notdb}"), "Error: {notdb} is not a newscrawl archive (not a SQLite database)\n"),
-        (("search", "bridge", "--since", "yesterday", "--db", "{db}"),
-         "Error: invalid date 'yesterday': use YYYY-MM-DD or an ISO-8601 timestamp\n"),
-        (("search", '"open', "--raw", "--db", "{db}"),
-         "Error: invalid search query '\"open': unterminated string\n"),
+        (
+            ("search", "x", "--db", "{missing}"),
+            "Error: no archive at {missing} (run a crawl first, or check --db)\n",
+        ),
+        (
+            ("search", "x", "--db", "{notdb}"),
+            "Error: {notdb} is not a newscrawl archive (not a SQLite database)\n",
+        ),
+        (
+            ("search", "bridge", "--since", "yesterday", "--db", "{db}"),
+            "Error: invalid date 'yesterday': use YYYY-MM-DD or an ISO-8601 timestamp\n",
+        ),
+        (
+            ("search", '"open', "--raw", "--db", "{db}"),
+            "Error: invalid search query '\"open': unterminated string\n",
+        ),
     ],
 )
 def test_errors_are_one_line_and_exit_1(
@@ -99,7 +111,11 @@ def test_stats_table(archive_path: Path) -> None:
     code, out = run("stats", "--db", str(archive_path), "--by-source")
     assert code == 0
     assert out.splitlines()[2].split() == [
-        "courrier", "1", "2025-09-03T12:00:00Z", "2025-09-03T12:00:00Z", "2025-09-04T00:00:00Z"
+        "courrier",
+        "1",
+        "2025-09-03T12:00:00Z",
+        "2025-09-03T12:00:00Z",
+        "2025-09-04T00:00:00Z",
     ]
 
 
@@ -113,7 +129,8 @@ def test_stats_json(archive_path: Path) -> None:
 def test_fts_check_and_rebuild(archive_path: Path) -> None:
     assert run("fts", "check", "--db", str(archive_path)) == (0, "ok: 3 articles, index in sync\n")
     assert run("fts", "rebuild", "--db", str(archive_path)) == (
-        0, "Rebuilt the full-text index over 3 articles.\n"
+        0,
+        "Rebuilt the full-text index over 3 articles.\n",
     )
 
 

@@ -66,8 +66,15 @@ def test_unwritable_folder_is_fatal(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_unreachable_site_completes_with_a_hint(tmp_path: Path) -> None:
     port = closed_port()
-    code, out = run("crawl", f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "a.db"), *FAST,
-                    "-s", "RETRY_TIMES=0")
+    code, out = run(
+        "crawl",
+        f"http://127.0.0.1:{port}/",
+        "--db",
+        str(tmp_path / "a.db"),
+        *FAST,
+        "-s",
+        "RETRY_TIMES=0",
+    )
     assert code == 0
     assert "No articles archived: no page could be fetched (connection_refused 1)" in out
 
@@ -75,8 +82,16 @@ def test_unreachable_site_completes_with_a_hint(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_strict_turns_failed_pages_into_exit_3(tmp_path: Path) -> None:
     port = closed_port()
-    code, _ = run("crawl", f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "a.db"), *FAST,
-                  "-s", "RETRY_TIMES=0", "--strict")
+    code, _ = run(
+        "crawl",
+        f"http://127.0.0.1:{port}/",
+        "--db",
+        str(tmp_path / "a.db"),
+        *FAST,
+        "-s",
+        "RETRY_TIMES=0",
+        "--strict",
+    )
     assert code == 3
 
 
@@ -96,8 +111,16 @@ def test_json_summary(tmp_path: Path) -> None:
     import json
 
     port = closed_port()
-    code, out = run("crawl", f"http://127.0.0.1:{port}/", "--db", str(tmp_path / "a.db"), *FAST,
-                    "-s", "RETRY_TIMES=0", "--json")
+    code, out = run(
+        "crawl",
+        f"http://127.0.0.1:{port}/",
+        "--db",
+        str(tmp_path / "a.db"),
+        *FAST,
+        "-s",
+        "RETRY_TIMES=0",
+        "--json",
+    )
     summary = json.loads(out.splitlines()[0])
     assert summary["status"] == "completed"
     assert summary["counters"]["failed_by_reason"] == {"connection_refused": 1}

@@ -52,8 +52,14 @@ def _seed_articles() -> list[dict[str, Any]]:
     files = sorted(SEED_DIR.glob("*.txt"))
     assert files, f"seed article missing in {SEED_DIR}"
     return [
-        seed_article(files[0], publisher="harbor", authors=["Staff Reporter"],
-                     published="2025-09-02T07:30:00+09:00", section="World", slug="kim-missile-drill-beijing-parade")
+        seed_article(
+            files[0],
+            publisher="harbor",
+            authors=["Staff Reporter"],
+            published="2025-09-02T07:30:00+09:00",
+            section="World",
+            slug="kim-missile-drill-beijing-parade",
+        )
     ]
 
 
@@ -70,7 +76,13 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawlResult]:
         second = runner.invoke(cli, args)
         second_paths = [(e.publisher, e.path) for e in server.log.entries()]
         yield CrawlResult(
-            site, server, db, first.output, second.output, first_paths, second_paths,
+            site,
+            server,
+            db,
+            first.output,
+            second.output,
+            first_paths,
+            second_paths,
             (first.exit_code, second.exit_code),
         )
 
@@ -151,6 +163,8 @@ def test_run_summary_is_printed_and_stored(crawl: CrawlResult) -> None:
 
 
 def test_search_finds_the_seed_article_first(crawl: CrawlResult) -> None:
-    result = CliRunner().invoke(cli, ["search", "Kim Jong Un Beijing", "--db", str(crawl.db), "--json"])
+    result = CliRunner().invoke(
+        cli, ["search", "Kim Jong Un Beijing", "--db", str(crawl.db), "--json"]
+    )
     first = json.loads(result.output.splitlines()[0])
     assert first["title"].startswith("North Korea’s Kim Jong Un Reviews Missiles")

@@ -21,11 +21,13 @@ def _finish(frontier: Frontier) -> None:
 
 def test_discovered_urls_are_claimed_once_best_priority_first(tmp_path: Path) -> None:
     frontier = _frontier(tmp_path / "a.db")
-    frontier.discover([
-        Discovered("https://x.example/a", "x", priority=0),
-        Discovered("https://x.example/feed", "x", kind="feed", priority=200),
-        Discovered("https://x.example/a", "x", priority=0),
-    ])
+    frontier.discover(
+        [
+            Discovered("https://x.example/a", "x", priority=0),
+            Discovered("https://x.example/feed", "x", kind="feed", priority=200),
+            Discovered("https://x.example/a", "x", priority=0),
+        ]
+    )
     first = frontier.claim(10)
     assert [c.url for c in first] == ["https://x.example/feed", "https://x.example/a"]
     assert frontier.claim(10) == []
@@ -33,7 +35,9 @@ def test_discovered_urls_are_claimed_once_best_priority_first(tmp_path: Path) ->
 
 def test_claim_only_takes_the_given_sources(tmp_path: Path) -> None:
     frontier = _frontier(tmp_path / "a.db")
-    frontier.discover([Discovered("https://x.example/a", "x"), Discovered("https://y.example/a", "y")])
+    frontier.discover(
+        [Discovered("https://x.example/a", "x"), Discovered("https://y.example/a", "y")]
+    )
     assert [c.url for c in frontier.claim(10, ["y"])] == ["https://y.example/a"]
 
 
@@ -88,6 +92,8 @@ def test_inflight_urls_of_a_dead_run_become_pending(tmp_path: Path) -> None:
     resumed = _frontier(path)
     assert resumed.recover() == 1
     assert [c.url for c in resumed.claim(10)] == ["https://x.example/a"]
-    status = resumed.archive.conn.execute("SELECT status FROM runs WHERE id = ?", (dead.run_id,)).fetchone()[0]
+    status = resumed.archive.conn.execute(
+        "SELECT status FROM runs WHERE id = ?", (dead.run_id,)
+    ).fetchone()[0]
     assert status == "interrupted"
     assert state_counts(resumed.archive.conn) == {"inflight": 1}

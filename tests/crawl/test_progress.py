@@ -19,8 +19,13 @@ STATS = {
 def test_figures_add_up_failures_and_rate() -> None:
     figures = progress_figures(STATS, 60.0)
     assert figures == {
-        "elapsed_s": 60.0, "fetched": 120, "new": 40, "updated": 2, "duplicates": 3,
-        "errors": 5, "pages_per_min": 120.0,
+        "elapsed_s": 60.0,
+        "fetched": 120,
+        "new": 40,
+        "updated": 2,
+        "duplicates": 3,
+        "errors": 5,
+        "pages_per_min": 120.0,
     }
 
 

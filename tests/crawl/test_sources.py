@@ -58,7 +58,9 @@ def test_ports_make_different_sites() -> None:
 
 
 def test_urls_are_grouped_into_one_source_per_host() -> None:
-    sources = sources_from_urls(["https://a.example/", "https://a.example/feed", "https://www.b.example/"])
+    sources = sources_from_urls(
+        ["https://a.example/", "https://a.example/feed", "https://www.b.example/"]
+    )
     assert [(s.name, len(s.start_urls)) for s in sources] == [("a.example", 2), ("b.example", 1)]
 
 
@@ -74,19 +76,26 @@ def test_toml_syntax_error_names_line_and_column() -> None:
 
 
 def test_missing_name_names_the_source_and_line() -> None:
-    text = '[[sources]]\nname = "a"\nstart_urls = ["https://a.example/"]\n\n[[sources]]\nstart_urls = ["https://b.example/"]\n'
+    text = (
+        '[[sources]]\nname = "a"\nstart_urls = ["https://a.example/"]\n\n'
+        '[[sources]]\nstart_urls = ["https://b.example/"]\n'
+    )
     with pytest.raises(SourcesError, match=r"s.toml, line 5: source #2: `name` is required"):
         parse_sources(text, "s.toml")
 
 
 def test_unknown_key_is_refused() -> None:
     with pytest.raises(SourcesError, match="unknown key.*max_page"):
-        parse_sources('[[sources]]\nname = "a"\nstart_urls = ["https://a.example/"]\nmax_page = 3\n')
+        parse_sources(
+            '[[sources]]\nname = "a"\nstart_urls = ["https://a.example/"]\nmax_page = 3\n'
+        )
 
 
 def test_bad_pattern_is_refused() -> None:
     with pytest.raises(SourcesError, match="bad `deny` pattern"):
-        parse_sources('[[sources]]\nname = "a"\nstart_urls = ["https://a.example/"]\ndeny = ["("]\n')
+        parse_sources(
+            '[[sources]]\nname = "a"\nstart_urls = ["https://a.example/"]\ndeny = ["("]\n'
+        )
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -31,13 +31,23 @@ def test_tracking_parameters_and_fragment_are_dropped() -> None:
 
 
 def test_sitemap_hints_fill_missing_fields() -> None:
-    html = b"<html><body><article><p>" + b"Words of the story go here. " * 30 + b"</p></article></body></html>"
+    html = (
+        b"<html><body><article><p>"
+        + b"Words of the story go here. " * 30
+        + b"</p></article></body></html>"
+    )
     page = FetchedPage(
         url="https://news.example/story",
         body=html,
         source="news",
-        hints={"news": {"title": "From the sitemap", "publication_date": "2025-09-01T10:00:00Z",
-                        "language": "en", "keywords": ["port"]}},
+        hints={
+            "news": {
+                "title": "From the sitemap",
+                "publication_date": "2025-09-01T10:00:00Z",
+                "language": "en",
+                "keywords": ["port"],
+            }
+        },
     )
     article = article_from_page(page)
     assert article.title == "From the sitemap"

@@ -23,7 +23,9 @@ def crawler():  # type: ignore[no-untyped-def]
 def test_validate_drops_non_articles_with_a_counted_reason(crawler) -> None:  # type: ignore[no-untyped-def]
     pipeline = ValidatePipeline.from_crawler(crawler)
     with pytest.raises(DropItem, match="not_article"):
-        pipeline.process_item(Article(url="https://x.example/", title="Home", text=BODY, page_type="section"))
+        pipeline.process_item(
+            Article(url="https://x.example/", title="Home", text=BODY, page_type="section")
+        )
     assert crawler.stats.get_value("newscrawl/dropped/not_article") == 1
 
 
@@ -35,26 +37,43 @@ def test_validate_drops_empty_extractions(crawler) -> None:  # type: ignore[no-u
 
 def test_validate_keeps_a_paywalled_teaser(crawler) -> None:  # type: ignore[no-untyped-def]
     pipeline = ValidatePipeline.from_crawler(crawler)
-    item = Article(url="https://x.example/a", title="T", text="Subscribers only.", access="paywalled")
+    item = Article(
+        url="https://x.example/a", title="T", text="Subscribers only.", access="paywalled"
+    )
     assert pipeline.process_item(item) is item
 
 
 def test_clean_drops_future_and_backwards_dates(crawler) -> None:  # type: ignore[no-untyped-def]
     pipeline = CleanPipeline.from_crawler(crawler)
-    item = Article(url="https://x.example/a", title="T", text=BODY,
-                   published="2999-01-01T00:00:00Z", modified="2025-01-01T00:00:00Z")
+    item = Article(
+        url="https://x.example/a",
+        title="T",
+        text=BODY,
+        published="2999-01-01T00:00:00Z",
+        modified="2025-01-01T00:00:00Z",
+    )
     pipeline.process_item(item)
     assert item.published is None
-    item = Article(url="https://x.example/b", title="T", text=BODY,
-                   published="2025-02-01T00:00:00Z", modified="2025-01-01T00:00:00Z")
+    item = Article(
+        url="https://x.example/b",
+        title="T",
+        text=BODY,
+        published="2025-02-01T00:00:00Z",
+        modified="2025-01-01T00:00:00Z",
+    )
     pipeline.process_item(item)
     assert (item.published, item.modified) == ("2025-02-01T00:00:00Z", None)
 
 
 def test_clean_normalises_text_and_lists(crawler) -> None:  # type: ignore[no-untyped-def]
     pipeline = CleanPipeline.from_crawler(crawler)
-    item = Article(url="https://x.example/a", title="  Cafe\u0301  news ", text=BODY,
-                   authors=["Jane Doe", "jane doe", " Tom  Baker "], language="EN_gb")
+    item = Article(
+        url="https://x.example/a",
+        title="  Cafe\u0301  news ",
+        text=BODY,
+        authors=["Jane Doe", "jane doe", " Tom  Baker "],
+        language="EN_gb",
+    )
     pipeline.process_item(item)
     assert item.title == "Café news"
     assert item.authors == ["Jane Doe", "Tom Baker"]
