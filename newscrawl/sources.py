@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from newscrawl.urls import canonicalize, is_http_url, registered_domain
+from newscrawl.urls import canonicalize, is_http_url, site_key
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -107,17 +107,6 @@ class Source:
             "discover_sitemaps": self.discover_sitemaps,
             "discover_feeds": self.discover_feeds,
         }
-
-
-def site_key(url: str) -> str:
-    """The site a URL belongs to: its registered domain, plus its port when not the default."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-        domain = registered_domain(url)
-    except ValueError:
-        return ""
-    return f"{domain}:{port}" if port else domain
 
 
 def check_url(url: str) -> str:

@@ -364,3 +364,14 @@ def registered_domain(url: str) -> str:
         if domain:
             return str(domain)
     return _heuristic_registered_domain(host)
+
+
+def site_key(url: str) -> str:
+    """The site a URL belongs to: its registered domain, plus its port when not the default."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        domain = registered_domain(url)
+    except ValueError:
+        return ""
+    return f"{domain}:{port}" if port else domain

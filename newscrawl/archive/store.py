@@ -292,12 +292,13 @@ class Archive:
         row = self.conn.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
         return row_to_article(row) if row is not None else None
 
-    def find_by_hash(self, digest: str) -> str | None:
-        """The URL of an archived article with this content hash, if any."""
+    def find_by_hash(self, digest: str) -> tuple[str, str | None] | None:
+        """(URL, duplicate_of) of the first archived article with this content hash, if any."""
         row = self.conn.execute(
-            "SELECT url FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1", (digest,)
+            "SELECT url, duplicate_of FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
+            (digest,),
         ).fetchone()
-        return str(row[0]) if row is not None else None
+        return (str(row[0]), row[1]) if row is not None else None
 
     def count_articles(self) -> int:
         """How many articles the archive holds."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -273,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--no-traps", action="store_true", help="turn every crawl trap off")
     args = parser.parse_args(argv)
+    # Ctrl-C (and a plain `kill`) stop the server, even when SIGINT was ignored by a parent shell.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     traps = Traps.none() if args.no_traps else Traps()
     site = DemoSite.load(traps=traps)
     with serve_demo_site(site, host=args.host) as demo:

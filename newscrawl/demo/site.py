@@ -6,7 +6,21 @@ origin (port) per publisher; the site must be `bind`-ed to those base URLs befor
 because every link, canonical URL, feed and sitemap holds absolute URLs.
 
 The site also answers what a correct crawl should find (`expected_articles()` and friends), so the
-end-to-end tests can compare an archive with the truth.
+end-to-end tests can compare an archive with the truth. Each dict of `expected_articles()` holds:
+
+- ``url`` canonical URL; ``title``; ``authors`` (list, may be empty); ``published`` and
+  ``modified`` in UTC with ``Z`` (``modified`` is None when never updated), ``published_raw`` as
+  written on the page (with offset); ``language``; ``section``; ``tags``; ``description``;
+  ``image`` (absolute URL);
+- ``publisher`` / ``site_name`` (display name) and ``publisher_key`` (``harbor``, ``valley``,
+  ``lac``, ``nord``); ``style`` (``jsonld``, ``opengraph``, ``microdata``, ``plain``);
+  ``encoding`` the page is served in;
+- ``text``: the body paragraphs in order (subheadings excluded), ``headings``: the subheadings;
+- ``amp_url`` and ``old_url`` (the 301-redirecting former URL) or None; ``extra``: True for
+  articles given to `DemoSite.load`.
+
+Only original, public articles are expected: not the syndicated copy (see `syndicated_copies()`),
+not the private draft under the robots-disallowed ``/private/`` folder.
 """
 
 from __future__ import annotations
@@ -438,7 +452,7 @@ class DemoSite:
 
     def _sections(self, pub: Publisher) -> list[str]:
         seen: dict[str, None] = {}
-        for art in sorted(pub.articles, key=lambda a: a.published_dt):
+        for art in reversed(self.listed_articles(pub.key)):
             seen.setdefault(art.section, None)
         return list(seen)
 
@@ -1346,7 +1360,7 @@ class DemoSite:
         return [a for p in self.publishers.values() for a in p.articles]
 
     def expected_articles(self) -> list[dict[str, Any]]:
-        """What a correct crawl archives: one dict per original article (see module docs)."""
+        """What a correct crawl archives: one dict per original article (fields in module docs)."""
         out = []
         for art in self.articles():
             pub = self.publishers[art.publisher]

@@ -11,7 +11,7 @@ from lxml import etree
 
 from newscrawl.extract import fields, visible
 from newscrawl.extract.access import detect_access
-from newscrawl.extract.authors import clean_authors
+from newscrawl.extract.authors import clean_authors, trafilatura_authors
 from newscrawl.extract.dates import (
     check_modified,
     date_from_url,
@@ -120,19 +120,24 @@ def _date_candidates(
 
 
 def _authors(
-    tree: etree._Element, meta: PageMeta, orgs: list[str], rule: SiteRule | None
+    tree: etree._Element, meta: PageMeta, url: str, orgs: list[str], rule: SiteRule | None
 ) -> tuple[list[str], str | None]:
     """Return the cleaned authors of the first source that yields people, and that source."""
     sources: list[tuple[list[Any], str]] = []
     if rule and rule.authors:
         sources.append((list(rule.select(tree, "authors")), rule.source()))
     sources += fields.author_candidates(meta)
-    sources.append((visible.byline_authors(tree), "byline"))
     for values, source in sources:
         names = clean_authors(values, orgs)
         if names:
             return names, source
-    return [], None
+    # Visible bylines one at a time: later ones are often comment or teaser authors.
+    for value in visible.byline_authors(tree):
+        names = clean_authors([value], orgs)
+        if names:
+            return names, "byline"
+    names = clean_authors(trafilatura_authors(tree, url), orgs)
+    return (names, "trafilatura") if names else ([], None)
 
 
 def _body(
@@ -195,7 +200,7 @@ def extract_article(
     elif title_cands:
         put("title", (meta_title, title_cands[0][1]))
 
-    authors, author_src = _authors(tree, meta, org_names, rule)
+    authors, author_src = _authors(tree, meta, url, org_names, rule)
     if author_src:
         put("authors", (authors, author_src))
 

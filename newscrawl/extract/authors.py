@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from lxml import etree
 
 from newscrawl.extract.document import clean_space
 
@@ -139,6 +142,20 @@ _NOT_NAMES = frozenset(
         "comments",
     }
 )
+#: Job titles and labels that follow a name in bylines ("Liz Kenny Former McKinsey Consultant").
+_ROLE_WORDS = (
+    r"(?:(?:former|senior|sr\.?|junior|chief|managing|associate|contributing|staff|guest|lead"
+    r"|certified|executive|deputy|content|marketing|digital)\s+)*(?:editor|director|consultant"
+    r"|coordinator|manager|writer|founder|co-founder|ceo|cto|author|posts|reporter|correspondent"
+    r"|expert|strategist|analyst|specialist|contributor|columnist|journalist|producer|photographer"
+    r"|marketing|content)\b"
+)
+_MONTH_WORDS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+_ROLE_ONLY = re.compile(rf"^{_ROLE_WORDS}(?:\s+{_ROLE_WORDS})*$", re.IGNORECASE)
+_ROLE = re.compile(rf"\s+(?:{_ROLE_WORDS}|{_MONTH_WORDS}).*$", re.IGNORECASE)
 _TRAILING_CAPS = re.compile(r"^(.*?[a-z].*?)(?:\s+[A-Z]{2,}(?:\s+[A-Z]{2,})*)$")
 _TRAILING_WHEN = re.compile(
     r"\s+(?:on|at)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d).*$",
@@ -167,10 +184,14 @@ def looks_like_name(name: str) -> bool:
 def clean_author(name: str) -> str | None:
     """Strip a byline fragment down to a person's name, or None when it is not one."""
     name = clean_space(_EMAIL.sub(" ", html.unescape(name)))
-    name = _TRAILING_WHEN.sub("", name)
-    name = _AUTHOR_LABEL.sub("", name)
-    name = _PREFIX.sub("", name)
-    name = _NOISE.sub("", name).strip(" .,:;-–—|·•\"'()")
+    name = _PREFIX.sub("", _AUTHOR_LABEL.sub("", name))
+    name = _TRAILING_WHEN.sub("", _NOISE.sub("", name))
+    if _ROLE_ONLY.match(name):
+        return None  # only a job title ("Associate Editor")
+    cut = _ROLE.sub("", name)
+    if cut != name and len(cut.split()) >= 2:
+        name = cut
+    name = name.strip(" .,:;-–—|·•\"'()")
     if not name or _URL.search(name) or _HANDLE.match(name):
         return None
     if len(name) < 2 or len(name) > 60 or len(name.split()) > 6:
@@ -210,3 +231,17 @@ def clean_authors(values: Iterable[Any], org_names: Iterable[str] = ()) -> list[
                 seen.add(key)
                 names.append(name)
     return names
+
+
+def trafilatura_authors(tree: etree._Element, url: str | None) -> list[str]:
+    """Return the author names trafilatura's metadata heuristics find (a last-resort source)."""
+    try:
+        from trafilatura.metadata import extract_metadata
+    except ImportError:  # pragma: no cover - trafilatura is a dependency
+        return []
+    try:
+        found = extract_metadata(copy.deepcopy(tree), url)
+    except Exception:  # noqa: BLE001 - a heuristic must never break extraction
+        return []
+    author = getattr(found, "author", None)
+    return [part.strip() for part in author.split(";")] if author else []

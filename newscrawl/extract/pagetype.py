@@ -38,6 +38,14 @@ def _teaser_count(tree: etree._Element) -> int:
     return max(articles, linked_headings)
 
 
+_FRONT_PAGE = re.compile(r"^/?(?:index\.\w+)?$|/(?:page|seite|pagina)/\d+/?$", re.I)
+
+
+def _is_front_page(url: str) -> bool:
+    """True for a site's front page or one of its numbered listing pages (/, /page/2)."""
+    return _FRONT_PAGE.search(urlsplit(url).path) is not None
+
+
 def _kind_from_url(url: str) -> str | None:
     """Guess a non-article kind from the URL path (/tag/x, /author/x, /category/x)."""
     path = urlsplit(url).path
@@ -65,6 +73,13 @@ def classify_page(
         return "article"
     ld_kinds = [_LD_TYPE_MAP[t] for t in meta.ld_types() if t in _LD_TYPE_MAP]
     url_kind = _kind_from_url(url)
+    teasers = _teaser_count(tree)
+    # A front page or a listing page: declared a website, or at a front-page URL, with teasers.
+    if not has_article_ld and (
+        (og_type == "website" and (teasers >= 3 or text_words < 150))
+        or (_is_front_page(url) and teasers >= 3)
+    ):
+        return "section"
     if og_type.startswith("video"):
         return "video"
     if og_type == "profile":
@@ -76,7 +91,6 @@ def classify_page(
         if kind == "section" and url_kind in ("tag", "author"):
             return url_kind
         return kind
-    teasers = _teaser_count(tree)
     if url_kind and (teasers >= 5 or text_words < 150):
         return url_kind
     if teasers >= 8 and text_words < 250 + 40 * teasers:

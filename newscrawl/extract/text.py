@@ -92,7 +92,11 @@ def prune_furniture(tree: etree._Element) -> None:
 
 
 def trafilatura_text(
-    tree: etree._Element, url: str | None, precision: bool = False, recall: bool = False
+    tree: etree._Element,
+    url: str | None,
+    precision: bool = False,
+    recall: bool = False,
+    comments: bool = False,
 ) -> str:
     """Run trafilatura on a pruned copy of the tree; return paragraphs joined by blank lines."""
     work = copy.deepcopy(tree)
@@ -100,7 +104,7 @@ def trafilatura_text(
     result = trafilatura.extract(
         work,
         url=url,
-        include_comments=False,
+        include_comments=comments,
         include_tables=True,
         include_images=False,
         include_links=False,

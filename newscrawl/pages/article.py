@@ -15,7 +15,7 @@ from typing import Any
 
 from newscrawl.extract import extract_article
 from newscrawl.items import Article
-from newscrawl.urls import amp_to_canonical, canonicalize, registered_domain
+from newscrawl.urls import amp_to_canonical, canonicalize, site_key
 
 
 @dataclass
@@ -33,10 +33,8 @@ class FetchedPage:
 
 
 def _same_site(a: str, b: str) -> bool:
-    try:
-        return registered_domain(a) == registered_domain(b)
-    except ValueError:
-        return False
+    key = site_key(a)
+    return bool(key) and key == site_key(b)
 
 
 def article_url(fetched_url: str, canonical: str | None) -> tuple[str, str | None]:

@@ -2,7 +2,10 @@
 
 - URL variants (tracking parameters, AMP, redirects, fragments) already share one canonical URL
   (the page object sets it); a second item for a URL archived earlier in this run is dropped.
-- The same title and body under another URL (exact content hash) is dropped as a duplicate.
+- A page that names another site's page as its canonical (a syndicated copy) is kept, with
+  `duplicate_of` set by the page object.
+- The same title and body under another URL (exact content hash) is dropped as a duplicate,
+  unless the earlier article is a declared copy of this one (then this one is the original).
 - A near-duplicate (MinHash similarity at or above the threshold) is kept, with `duplicate_of`
   naming the article it copies.
 """
@@ -25,7 +28,8 @@ class DedupePipeline:
         self.crawler = crawler
         self.threshold = threshold
         self.urls_this_run: set[str] = set()
-        self.hashes_this_run: dict[str, str] = {}
+        self.hashes_this_run: dict[str, tuple[str, str | None]] = {}
+        self.copies_this_run: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
@@ -41,18 +45,30 @@ class DedupePipeline:
             raise drop(self.crawler, item, "duplicate_url", f"another URL of {url}")
         digest = content_hash(adapter.get("title"), adapter.get("text"))
         adapter["content_hash"] = digest
-        original = self.hashes_this_run.get(digest) or session.archive.find_by_hash(digest)
-        if original and original != url:
+        declared = adapter.get("duplicate_of")
+        earlier = self.hashes_this_run.get(digest) or session.archive.find_by_hash(digest)
+        if earlier and earlier[0] != url and not declared and earlier[1] != url:
             count(self.crawler, "duplicates", source)
-            raise drop(self.crawler, item, "duplicate_content", f"same text as {original}")
+            raise drop(self.crawler, item, "duplicate_content", f"same text as {earlier[0]}")
         signature = minhash_signature(adapter.get("text") or "", signatures.NUM_PERM)
         conn = session.archive.conn
         best = signatures.most_similar(conn, signature, exclude_url=url)
-        if best and best[1] >= self.threshold and not adapter.get("duplicate_of"):
+        if declared:
+            count(self.crawler, "near_duplicates", source)
+        elif best and best[1] >= self.threshold and not self._is_copy_of(best[0], url):
             adapter["duplicate_of"] = best[0]
             count(self.crawler, "near_duplicates", source)
         with session.archive.transaction() as tx:
             signatures.store(tx, url, signature)
         self.urls_this_run.add(url)
-        self.hashes_this_run[digest] = url
+        self.hashes_this_run[digest] = (url, adapter.get("duplicate_of"))
+        if declared:
+            self.copies_this_run[url] = declared
         return item
+
+    def _is_copy_of(self, candidate: str, url: str) -> bool:
+        """True when `candidate` declared itself a copy of `url` (so `url` is the original)."""
+        if self.copies_this_run.get(candidate) == url:
+            return True
+        row = self.crawler.spider.session.archive.get_article(candidate)
+        return bool(row and row.get("duplicate_of") == url)

@@ -93,7 +93,16 @@ def test_both_runs_exit_zero(crawl: CrawlResult) -> None:
 
 def test_every_article_is_archived_exactly_once(crawl: CrawlResult) -> None:
     expected = {a["url"] for a in crawl.site.expected_articles()}
-    assert set(crawl.rows()) == expected
+    copies = crawl.site.syndicated_copies()
+    assert copies, "the demo site should have a syndicated copy"
+    assert set(crawl.rows()) == expected | set(copies)
+
+
+def test_syndicated_copy_points_to_the_original(crawl: CrawlResult) -> None:
+    rows = crawl.rows()
+    for copy, original in crawl.site.syndicated_copies().items():
+        assert rows[copy]["duplicate_of"] == original
+        assert rows[original]["duplicate_of"] is None
 
 
 def test_no_non_article_page_is_archived(crawl: CrawlResult) -> None:
@@ -159,7 +168,8 @@ def test_run_summary_is_printed_and_stored(crawl: CrawlResult) -> None:
     conn = sqlite3.connect(crawl.db)
     runs = conn.execute("SELECT status, articles_new FROM runs ORDER BY id").fetchall()
     conn.close()
-    assert runs == [("completed", len(crawl.site.expected_articles())), ("completed", 0)]
+    archived = len(crawl.site.expected_articles()) + len(crawl.site.syndicated_copies())
+    assert runs == [("completed", archived), ("completed", 0)]
 
 
 def test_search_finds_the_seed_article_first(crawl: CrawlResult) -> None:

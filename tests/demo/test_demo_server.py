@@ -392,3 +392,43 @@ def test_shuts_down_cleanly() -> None:
         with socket.socket() as sock, pytest.raises(OSError):
             sock.settimeout(1)
             sock.connect(("127.0.0.1", port))
+
+
+def test_link_crawl_reaches_every_article_and_no_link_is_broken(
+    demo: DemoServer, site: DemoSite
+) -> None:
+    """A naive same-origin crawler that honours /private/ finds every article and no 404."""
+    demo.log.clear()
+    origins = set(demo.base_urls.values())
+    queue = list(site.start_urls())
+    seen: set[str] = set(queue)
+    reached: set[str] = set()
+    broken = []
+    while queue and len(seen) < 600:
+        url = queue.pop()
+        answer = fetch(url)
+        if answer.status == 301:
+            target = answer.headers["Location"]
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+            continue
+        if answer.status != 200:
+            broken.append((url, answer.status))
+            continue
+        reached.add(url.split("?", 1)[0])
+        if not answer.content_type.startswith("text/html"):
+            continue
+        doc = lxml.html.fromstring(answer.body)
+        for href in doc.xpath("//a/@href"):
+            link = lxml.html.urljoin(url, href).split("#", 1)[0]
+            parts = urlsplit(link)
+            if f"{parts.scheme}://{parts.netloc}" not in origins or site.is_forbidden(parts.path):
+                continue
+            if link not in seen:
+                seen.add(link)
+                queue.append(link)
+    assert broken == []
+    assert {a["url"] for a in site.expected_articles()} <= reached
+    assert set(site.non_article_urls()) <= reached
+    assert not any(site.is_forbidden(p) for p in demo.log.paths())

@@ -54,3 +54,15 @@ def test_sentence_fragments_are_not_names() -> None:
 
 def test_html_entities_are_decoded() -> None:
     assert clean_authors(["Maria &amp; Katerina"]) == ["Maria", "Katerina"]
+
+
+def test_job_title_after_name_is_cut() -> None:
+    assert clean_authors(["Meghan Neville Content Marketing Coordinator"]) == ["Meghan Neville"]
+
+
+def test_job_title_alone_is_not_a_name() -> None:
+    assert clean_authors(["Associate Editor"]) == []
+
+
+def test_month_first_name_is_kept() -> None:
+    assert clean_authors(["May Lee"]) == ["May Lee"]
