@@ -6,6 +6,7 @@ import click
 
 from newscrawl import __version__
 from newscrawl.cli.crawl import crawl_command
+from newscrawl.cli.demo import demo_command
 from newscrawl.cli.export import export_command
 from newscrawl.cli.fts import fts_group
 from newscrawl.cli.search import search_command
@@ -25,6 +26,7 @@ def cli() -> None:
 
 
 for command in (
+    demo_command,
     crawl_command,
     search_command,
     export_command,

@@ -16,7 +16,7 @@ import hashlib
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -106,8 +106,10 @@ class _PublisherServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, host: str, site: DemoSite, publisher: str, log: RequestLog) -> None:
-        super().__init__((host, 0), _Handler)
+    def __init__(
+        self, host: str, site: DemoSite, publisher: str, log: RequestLog, port: int = 0
+    ) -> None:
+        super().__init__((host, port), _Handler)
         self.site = site
         self.publisher = publisher
         self.log = log
@@ -201,8 +203,11 @@ class _Handler(BaseHTTPRequestHandler):
 class DemoServer:
     """A running demo site: one server per publisher, their base URLs and the request log."""
 
-    def __init__(self, site: DemoSite, host: str = "127.0.0.1") -> None:
-        """Bind one server per publisher on a free port (not yet serving)."""
+    def __init__(
+        self, site: DemoSite, host: str = "127.0.0.1", ports: Mapping[str, int] | None = None
+    ) -> None:
+        """Bind one server per publisher: on its preferred port when given and free, else on any
+        free port (not yet serving)."""
         self.site = site
         self.host = host
         self.log = RequestLog()
@@ -210,7 +215,14 @@ class DemoServer:
         self._threads: list[threading.Thread] = []
         try:
             for key in site.publishers:
-                self._servers[key] = _PublisherServer(host, site, key, self.log)
+                preferred = (ports or {}).get(key, 0)
+                try:
+                    server = _PublisherServer(host, site, key, self.log, preferred)
+                except OSError:
+                    if not preferred:
+                        raise
+                    server = _PublisherServer(host, site, key, self.log)
+                self._servers[key] = server
         except BaseException:
             self._close_sockets()
             raise
@@ -258,9 +270,11 @@ class DemoServer:
 
 
 @contextmanager
-def serve_demo_site(site: DemoSite, host: str = "127.0.0.1") -> Iterator[DemoServer]:
-    """Serve every publisher of `site` on its own free port for the duration of the block."""
-    server = DemoServer(site, host)
+def serve_demo_site(
+    site: DemoSite, host: str = "127.0.0.1", ports: Mapping[str, int] | None = None
+) -> Iterator[DemoServer]:
+    """Serve every publisher of `site` on its own port for the duration of the block."""
+    server = DemoServer(site, host, ports)
     try:
         server.start()
         yield server

@@ -95,7 +95,8 @@ def cron_line(source: Source, cadence: Cadence, target: Target) -> str:
     expression = cadence.expression if isinstance(cadence, Cron) else None
     if isinstance(cadence, Every):
         expression = every_as_cron(source.name, cadence.seconds)
-    return f"# {source.name}: {cadence.describe()}\n{expression} {target.command(source.name)}"
+    command = target.command(source.name).replace("%", "\\%")  # cron reads % as a newline
+    return f"# {source.name}: {cadence.describe()}\n{expression} {command}"
 
 
 def render_crontab(sources: Sequence[tuple[Source, Cadence]], target: Target) -> str:
@@ -140,9 +141,9 @@ def cron_as_calendar(expression: str) -> str:
             "either, systemd both); use two sources or --print-crontab"
         )
     week = sorted({d % 7 for d in weekdays if isinstance(d, int)})
-    prefix = "" if dow_any or len(week) == 7 else ",".join(WEEKDAYS[d] for d in week) + " "
+    prefix = "" if len(week) == 7 else ",".join(WEEKDAYS[d] for d in week) + " "
     month = _compress({int(v) for v in sim.months}, range(1, 13))
-    day = "*" if dom_any else _compress({int(v) for v in days}, range(1, 32))
+    day = _compress({v for v in days if isinstance(v, int)}, range(1, 32))
     hour = _compress({int(v) for v in sim.hours}, range(24))
     minute = _compress({int(v) for v in sim.minutes}, range(60))
     return f"{prefix}*-{month}-{day} {hour}:{minute}:00"
@@ -177,7 +178,7 @@ def systemd_units(
             "[Service]",
             "Type=oneshot",
             f"WorkingDirectory={workdir}",
-            f"ExecStart={target.command(source.name)}",
+            f"ExecStart={target.command(source.name).replace('%', '%%')}",
             "# SIGTERM makes the crawl close gracefully; its run is recorded as stopped.",
             "KillSignal=SIGTERM",
             "TimeoutStopSec=90",
