@@ -36,6 +36,8 @@ class Discovered:
     priority: int = 0
     referrer: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The sitemap's <lastmod> for this URL: a later one than our last fetch means "changed".
+    lastmod: str | None = None
 
 
 @dataclass
@@ -64,14 +66,23 @@ def _pid_alive(pid: int | None) -> bool:
 
 _DISCOVER_SQL = """
 INSERT INTO frontier (url, source, kind, state, depth, priority, attempts, referrer, meta,
-                      discovered_at, last_run)
-VALUES (:url, :source, :kind, 'pending', :depth, :priority, 0, :referrer, :meta, :now, NULL)
+                      discovered_at, last_run, lastmod)
+VALUES (:url, :source, :kind, 'pending', :depth, :priority, 0, :referrer, :meta, :now, NULL,
+        :lastmod)
 ON CONFLICT(url) DO UPDATE SET
-  meta = coalesce(frontier.meta, excluded.meta),
-  priority = CASE WHEN {revisit} THEN excluded.priority ELSE frontier.priority END,
+  meta = CASE WHEN {changed} THEN json_set(coalesce(frontier.meta, '{{}}'), '$.recheck', 1)
+              ELSE coalesce(frontier.meta, excluded.meta) END,
+  priority = CASE WHEN {revisit} OR {changed} THEN excluded.priority ELSE frontier.priority END,
   depth = CASE WHEN {revisit} THEN min(frontier.depth, excluded.depth) ELSE frontier.depth END,
-  state = CASE WHEN {revisit} THEN 'pending' ELSE frontier.state END
+  state = CASE WHEN {revisit} OR {changed} THEN 'pending' ELSE frontier.state END,
+  lastmod = coalesce(excluded.lastmod, frontier.lastmod)
 """
+# An archived article whose sitemap <lastmod> is later than our last fetch has changed.
+_CHANGED = (
+    "(frontier.kind = 'article' AND frontier.state = 'done' AND excluded.lastmod IS NOT NULL"
+    " AND excluded.lastmod > coalesce(frontier.fetched_at, '')"
+    " AND coalesce(frontier.last_run, 0) < :run)"
+)
 _REVISIT = (
     "((frontier.kind != 'article' AND frontier.state IN ('done', 'skipped', 'failed')"
     "  AND coalesce(frontier.last_run, 0) < :run)"
@@ -137,6 +148,7 @@ class Frontier:
                     if item.meta
                     else None,
                     "now": now,
+                    "lastmod": item.lastmod,
                 }
             )
         if len(self._discovered) >= self.batch_size:
@@ -159,7 +171,7 @@ class Frontier:
         discovered, marks = self._discovered, self._marks
         self._discovered, self._marks = [], []
         with self.archive.transaction() as conn:
-            sql = _DISCOVER_SQL.format(revisit=_REVISIT)
+            sql = _DISCOVER_SQL.format(revisit=_REVISIT, changed=_CHANGED)
             for row in discovered:
                 conn.execute(sql, {**row, "run": self.run_id, "max_attempts": self.max_attempts})
             for row in marks:
@@ -215,6 +227,61 @@ class Frontier:
             sql += f" AND source IN ({', '.join('?' for _ in sources)})"
             params = list(sources)
         return int(self.archive.conn.execute(sql, params).fetchone()[0])
+
+    def requeue_rechecks(self, sources: Sequence[str], now: str, everything: bool = False) -> int:
+        """Put archived articles due for a re-check (or all of them) back in the queue."""
+        if not sources:
+            return 0
+        marks = ", ".join("?" for _ in sources)
+        due = "1" if everything else "(next_check IS NOT NULL AND next_check <= ?)"
+        params: list[Any] = list(sources) + ([] if everything else [now])
+        with self.archive.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE frontier SET state = 'pending', priority = 50, "
+                "meta = json_set(coalesce(meta, '{}'), '$.recheck', 1) "
+                "WHERE kind = 'article' AND state = 'done' AND url IN "
+                f"(SELECT url FROM articles WHERE source IN ({marks}) AND {due})",
+                params,
+            )
+            return int(cur.rowcount)
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified last seen for a feed, sitemap or page."""
+        row = self.archive.conn.execute(
+            "SELECT etag, last_modified FROM frontier WHERE url = ?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_validators(
+        self, url: str, source: str, kind: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        """Remember a response's validators for the next conditional request."""
+        self.flush()
+        now = utc_now()
+        with self.archive.transaction() as conn:
+            conn.execute(
+                "INSERT INTO frontier (url, source, kind, state, depth, priority, attempts, "
+                "discovered_at, fetched_at, last_run, etag, last_modified) "
+                "VALUES (?, ?, ?, 'done', 0, 0, 1, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified",
+                (url, source, kind, now, now, self.run_id, etag, last_modified),
+            )
+
+    def watermark(self, url: str) -> str | None:
+        """For a news sitemap: the start of the last completed run that read it."""
+        row = self.archive.conn.execute(
+            "SELECT watermark FROM frontier WHERE url = ?", (url,)
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def set_watermark(self, urls: Iterable[str], started: str) -> None:
+        """Move the watermark of news sitemaps read by a run that completed."""
+        self.flush()
+        with self.archive.transaction() as conn:
+            conn.executemany(
+                "UPDATE frontier SET watermark = ? WHERE url = ?", [(started, u) for u in urls]
+            )
 
     def state_of(self, url: str) -> str | None:
         """The stored state of a URL, or None if it was never discovered."""

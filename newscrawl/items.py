@@ -24,7 +24,7 @@ LIST_FIELDS = ("authors", "tags")
 #: Fields that hold dicts (stored as JSON objects).
 DICT_FIELDS = ("provenance", "news")
 #: Fields that travel with an item through the pipelines but are not archived.
-TRANSIENT_FIELDS = ("page_type", "requested_url")
+TRANSIENT_FIELDS = ("page_type", "requested_url", "version_reason")
 
 
 @dataclass
@@ -56,6 +56,21 @@ class Article:
     news: dict[str, Any] = field(default_factory=dict)
     first_seen: str | None = None
     last_seen: str | None = None
+    #: The raw capture of the page: WARC file name (in the archive's warc/ folder), offset, length.
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    #: Version of the extractor that produced the fields (`newscrawl.extract.EXTRACTOR_VERSION`).
+    extractor_version: str | None = None
+    #: HTTP validators of the page, for conditional re-checks.
+    etag: str | None = None
+    last_modified: str | None = None
+    #: When the re-check policy wants the page fetched again (None: never).
+    next_check: str | None = None
+    #: Version number of the archived row (managed by the archive).
+    version: int | None = None
+    #: Transient (not archived): why this item may make a new version (crawl, recheck, reextract).
+    version_reason: str | None = None
     #: Transient (not archived): what extraction says the page is ("article", "section", ...).
     page_type: str | None = None
     #: Transient (not archived): the frontier URL that was requested (before redirects).

@@ -47,6 +47,8 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # After Scrapy's RobotsTxtMiddleware (100), which has parsed robots.txt by then.
     "newscrawl.middlewares.crawldelay.CrawlDelayMiddleware": 110,
+    # Next to the downloader: captures responses before they are decompressed.
+    "newscrawl.middlewares.warc.WarcCaptureMiddleware": 950,
 }
 EXTENSIONS = {
     "newscrawl.extensions.progress.ProgressReporter": 500,
@@ -70,3 +72,11 @@ NEWSCRAWL_FRONTIER_BATCH = 64
 NEWSCRAWL_PROGRESS_INTERVAL = 10.0
 #: Seconds a published date may lie in the future before it is distrusted.
 NEWSCRAWL_FUTURE_TOLERANCE = 86400
+#: Write every response to WARC files in a warc/ folder beside the archive.
+NEWSCRAWL_WARC = True
+#: Size at which a WARC file is closed and a new one started (bytes).
+NEWSCRAWL_WARC_MAX_SIZE = 100 * 1024 * 1024
+#: When articles are fetched again after publication (empty: never).
+NEWSCRAWL_RECHECK_SCHEDULE = "1h,6h,24h,72h"
+#: Re-check every archived article of the crawled sources now (`newscrawl crawl --recheck`).
+NEWSCRAWL_RECHECK_ALL = False

@@ -25,7 +25,7 @@ from newscrawl.archive.store import JSON_COLUMNS, Archive, row_to_article, utc_n
 
 FORMATS = ("jsonl", "csv", "parquet", "sqlite")
 #: Columns exported, in order (the surrogate id is internal and left out).
-EXPORT_COLUMNS = tuple(c for c in schema.ARTICLE_COLUMNS if c != "id")
+EXPORT_COLUMNS = tuple(c for c in schema.ALL_ARTICLE_COLUMNS if c != "id")
 
 
 @dataclass
@@ -99,7 +99,7 @@ def _write_parquet(rows: Iterator[dict[str, Any]], path: str) -> int:
         if name in ("authors", "tags"):
             fields.append(pa.field(name, pa.list_(pa.string())))
         else:
-            fields.append(pa.field(name, types[schema.ARTICLE_COLUMNS[name]]))
+            fields.append(pa.field(name, types[schema.ALL_ARTICLE_COLUMNS[name]]))
     arrow_schema = pa.schema(fields)
     count = 0
     with pq.ParquetWriter(path, arrow_schema) as writer:

@@ -20,6 +20,7 @@ FTS_COLUMNS = ("title", "description", "authors", "text")
 FTS_WEIGHTS = (10.0, 3.0, 2.0, 1.0)
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
+#: Columns of the articles table as first created (migration 1); later migrations add more.
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
     "url": str,
@@ -111,8 +112,80 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     bands.create({"band": int, "hash": int, "url": str}, pk=("band", "hash", "url"))
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+#: Fields whose change makes a new version of an article.
+VERSIONED_FIELDS = (
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "description",
+    "section",
+    "tags",
+    "image",
+    "language",
+    "text",
+)
+
+VERSION_COLUMNS: dict[str, type] = {
+    "id": int,
+    "url": str,
+    "version": int,
+    "reason": str,
+    "fetched_at": str,
+    "content_hash": str,
+    "changed": str,
+    "diff": str,
+    "title": str,
+    "authors": str,
+    "published": str,
+    "modified": str,
+    "description": str,
+    "section": str,
+    "tags": str,
+    "image": str,
+    "language": str,
+    "text": str,
+    "extractor_version": str,
+    "warc_file": str,
+    "warc_offset": int,
+}
+
+
+ARTICLE_COLUMNS_V3: dict[str, type] = {
+    "warc_file": str,
+    "warc_offset": int,
+    "warc_length": int,
+    "extractor_version": str,
+    "etag": str,
+    "last_modified": str,
+    "next_check": str,
+    "version": int,
+}
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Raw captures (WARC pointers), HTTP validators, re-check times and article versions."""
+    articles = db.table("articles")
+    for name, kind in ARTICLE_COLUMNS_V3.items():
+        articles.add_column(name, kind)
+    articles.create_index(["source", "next_check"])
+    frontier = db.table("frontier")
+    for name, kind in (("etag", str), ("last_modified", str), ("lastmod", str), ("watermark", str)):
+        frontier.add_column(name, kind)
+    versions = db.table("article_versions")
+    versions.create(VERSION_COLUMNS, pk="id", not_null={"url", "version"})
+    versions.create_index(["url", "version"], unique=True)
+    versions.create_index(["fetched_at"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
+#: Every column of the articles table at `SCHEMA_VERSION`.
+ALL_ARTICLE_COLUMNS: dict[str, type] = {**ARTICLE_COLUMNS, **ARTICLE_COLUMNS_V3}
 
 
 def configure(conn: sqlite3.Connection, *, busy_timeout_ms: int = 30_000) -> None:

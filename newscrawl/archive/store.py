@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from newscrawl.archive import schema
+from newscrawl.archive import schema, versions
 from newscrawl.archive.errors import (
     ArchiveError,
     ArchiveNotFoundError,
@@ -33,7 +33,7 @@ from newscrawl.items import ARTICLE_FIELDS, DICT_FIELDS, LIST_FIELDS
 #: Default archive location, relative to the working directory (overridden by NEWSCRAWL_DB).
 DEFAULT_DB_PATH = os.path.join("archive", "news.db")
 #: Columns a caller may set on an article row (everything but the surrogate key).
-WRITABLE_COLUMNS = tuple(c for c in schema.ARTICLE_COLUMNS if c != "id")
+WRITABLE_COLUMNS = tuple(c for c in schema.ALL_ARTICLE_COLUMNS if c != "id")
 #: JSON-encoded columns of the articles table.
 JSON_COLUMNS = (*LIST_FIELDS, *DICT_FIELDS)
 
@@ -252,13 +252,15 @@ class Archive:
     ) -> UpsertResult:
         """Insert or update articles by URL in one transaction (a real upsert, FTS kept in sync).
 
-        A re-fetch with the same content hash only moves `last_seen`; `first_seen` never changes.
+        A new article or a change of any versioned field adds a row to `article_versions` (the
+        article's ``version_reason`` says why: crawl, recheck or reextract). A re-fetch with no
+        change only moves `last_seen` and the HTTP validators; `first_seen` never changes.
         `also` runs inside the same transaction (the crawl marks its frontier there).
         """
         stamp = now or utc_now()
-        rows = [article_to_row(a, stamp) for a in articles]
+        batch = [(article_to_row(a, stamp), a.get("version_reason") or "crawl") for a in articles]
         result = UpsertResult()
-        if not rows:
+        if not batch:
             return result
         columns = list(WRITABLE_COLUMNS)
         updatable = [c for c in columns if c not in ("url", "first_seen")]
@@ -268,24 +270,49 @@ class Archive:
             f"ON CONFLICT(url) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updatable)
         )
         with self.transaction() as conn:
-            for row in rows:
+            for row, reason in batch:
                 existing = conn.execute(
-                    "SELECT content_hash FROM articles WHERE url = ?", (row["url"],)
+                    "SELECT * FROM articles WHERE url = ?", (row["url"],)
                 ).fetchone()
                 if existing is None:
+                    row["version"] = 1
                     conn.execute(sql, row)
+                    versions.insert_version(conn, row, 1, reason, [], None)
                     result.new.append(row["url"])
-                elif existing[0] == row["content_hash"]:
+                    continue
+                old = dict(existing)
+                changed = versions.changed_fields(old, row)
+                if not changed:
                     conn.execute(
-                        "UPDATE articles SET last_seen = ? WHERE url = ?", (stamp, row["url"])
+                        "UPDATE articles SET last_seen = ?, etag = coalesce(?, etag), "
+                        "last_modified = coalesce(?, last_modified), next_check = ? WHERE url = ?",
+                        (
+                            stamp,
+                            row.get("etag"),
+                            row.get("last_modified"),
+                            row.get("next_check"),
+                            row["url"],
+                        ),
                     )
                     result.unchanged.append(row["url"])
-                else:
-                    conn.execute(sql, row)
-                    result.updated.append(row["url"])
+                    continue
+                row["version"] = int(old.get("version") or 1) + 1
+                conn.execute(sql, row)
+                versions.insert_version(
+                    conn, row, row["version"], reason, changed, versions.unified_diff(old, row)
+                )
+                result.updated.append(row["url"])
             if also is not None:
                 also(conn, result)
         return result
+
+    def touch_article(self, url: str, next_check: str | None) -> None:
+        """Record that an article was re-checked and found unchanged (HTTP 304)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET last_seen = ?, next_check = ? WHERE url = ?",
+                (utc_now(), next_check, url),
+            )
 
     def get_article(self, url: str) -> dict[str, Any] | None:
         """The archived article with this canonical URL, JSON fields decoded, or None."""

@@ -156,7 +156,9 @@ def _run_now(
     metavar="NAME=VALUE",
     help="A Scrapy or NEWSCRAWL_* setting for every crawl.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Crawls print errors only.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Crawls (and --run-now) print errors only; for cron."
+)
 @click.option(
     "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -283,6 +285,7 @@ def _table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key in ("empty_rate", "undated_rate"):
             value = row.get(key)
             shown[key] = "-" if value is None else f"{value:.0%}"
+        shown["per_day_7d"] = f"{row.get('per_day_7d') or 0:.1f}"
         shown["warnings"] = "; ".join(row.get("warnings") or [])
         out.append(shown)
     return out

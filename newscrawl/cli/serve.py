@@ -7,8 +7,9 @@ import webbrowser
 
 import click
 
-from newscrawl.archive import Archive, ArchiveError
+from newscrawl.archive import ArchiveError
 from newscrawl.cli.options import db_option, resolve_db
+from newscrawl.serve.app import check_archive, create_datasette, serve
 from newscrawl.serve.charts import MissingExtraError
 from newscrawl.serve.config import search_query_name
 
@@ -58,13 +59,12 @@ def serve_command(
     """
     path = resolve_db(db_path)
     try:
-        with Archive.open(path, readonly=True):
-            pass
+        note = check_archive(path)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
+    if note:
+        click.echo(note, err=True)
     try:
-        from newscrawl.serve.app import create_datasette, serve
-
         ds = create_datasette(path, immutable=immutable, sql_time_limit_ms=time_limit_ms)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None

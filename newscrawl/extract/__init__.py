@@ -1,6 +1,10 @@
-"""Article extraction: pure functions from a fetched page to `newscrawl.items.Article` fields."""
+"""Article extraction: pure functions from a fetched page to the fields of an `Article`."""
 
 from newscrawl.extract.article import RESULT_KEYS, extract_article
 from newscrawl.extract.encoding import decode_html
 
-__all__ = ["RESULT_KEYS", "decode_html", "extract_article"]
+#: Bumped whenever extraction changes what it returns for some pages; each archived article
+#: records the version that produced it, and `newscrawl reextract` brings old rows up to date.
+EXTRACTOR_VERSION = "1"
+
+__all__ = ["EXTRACTOR_VERSION", "RESULT_KEYS", "decode_html", "extract_article"]

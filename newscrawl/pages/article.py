@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newscrawl.extract import extract_article
+from newscrawl.extract import EXTRACTOR_VERSION, extract_article
 from newscrawl.items import Article
 from newscrawl.urls import amp_to_canonical, canonicalize, site_key
 
@@ -30,6 +30,10 @@ class FetchedPage:
     default_language: str | None = None
     #: Fields that discovery learned about this URL (news sitemap, feed entry).
     hints: Mapping[str, Any] = field(default_factory=dict)
+    #: Where the raw response was captured: (WARC file, offset, length).
+    capture: tuple[str, int, int] | None = None
+    #: Why this fetch may make a new version: "crawl", "recheck" or "reextract".
+    reason: str = "crawl"
 
 
 def _same_site(a: str, b: str) -> bool:
@@ -98,4 +102,18 @@ def article_from_page(page: FetchedPage) -> Article:
         news=news,
         page_type=fields.get("page_type") or "article",
         requested_url=page.requested_url or page.url,
+        warc_file=page.capture[0] if page.capture else None,
+        warc_offset=page.capture[1] if page.capture else None,
+        warc_length=page.capture[2] if page.capture else None,
+        extractor_version=EXTRACTOR_VERSION,
+        etag=_header(page.headers, "etag"),
+        last_modified=_header(page.headers, "last-modified"),
+        version_reason=page.reason,
     )
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None

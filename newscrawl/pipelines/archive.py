@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
 from twisted.internet import task
 
 from newscrawl.frontier import mark_done
-from newscrawl.items import TRANSIENT_FIELDS
 from newscrawl.pipelines.outcomes import count
+from newscrawl.recheck import DEFAULT_SCHEDULE, next_check, parse_schedule
 
 
 class ArchivePipeline:
     """Write articles in batches (by count or age), so a crash loses at most one unwritten batch."""
 
-    def __init__(self, crawler: Any, batch_size: int, batch_seconds: float) -> None:
+    def __init__(
+        self, crawler: Any, batch_size: int, batch_seconds: float, schedule: str = ""
+    ) -> None:
         self.crawler = crawler
+        self.schedule = parse_schedule(schedule)
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.pending: list[dict[str, Any]] = []
@@ -31,6 +35,7 @@ class ArchivePipeline:
             crawler,
             settings.getint("NEWSCRAWL_BATCH_SIZE", 50),
             settings.getfloat("NEWSCRAWL_BATCH_SECONDS", 2.0),
+            settings.get("NEWSCRAWL_RECHECK_SCHEDULE", DEFAULT_SCHEDULE),
         )
 
     def open_spider(self, spider: Any = None) -> None:
@@ -44,6 +49,12 @@ class ArchivePipeline:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
+        adapter["next_check"] = next_check(
+            adapter.get("published"),
+            adapter.get("first_seen"),
+            datetime.now(timezone.utc),
+            self.schedule,
+        )
         self.pending.append(dict(adapter.items()))
         if self.oldest is None:
             self.oldest = time.monotonic()
@@ -70,8 +81,7 @@ class ArchivePipeline:
             for urls, source in frontier_urls.values():
                 mark_done(conn, urls, source)
 
-        rows = [{k: v for k, v in a.items() if k not in TRANSIENT_FIELDS} for a in batch]
-        result = session.archive.upsert_articles(rows, also=mark)
+        result = session.archive.upsert_articles(batch, also=mark)
         by_url = {a["url"]: a.get("source") for a in batch}
         for name, urls in (
             ("articles_new", result.new),

@@ -1,6 +1,7 @@
 """Per-source health, read from the archive: last success, articles per day, failure streak, drift.
 
-A run counts as a success for a source when it completed and fetched at least one page of it.
+A run counts as a success for a source when it completed and fetched at least one page of it;
+the failure streak counts the failed runs since the last success (stopped runs do not count).
 Drift compares the latest run(s) of a source with its earlier runs: the share of article pages
 dropped for an empty body (``runs.summary``: ``dropped_by_reason`` ``empty``/``no_title``), the
 share of new articles without a publication date and the median word count of new articles (from
@@ -9,6 +10,7 @@ the `articles` rows first seen during each run). A jump usually means the site c
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import statistics
@@ -32,6 +34,9 @@ BASELINE_MIN_SAMPLE = 10
 RATE_JUMP = 0.2
 #: The median word count must fall below this share of the earlier median to count as drift.
 WORDS_DROP = 0.5
+
+#: Run endings that are neither a success nor a failure of the source (a stop was asked for).
+NEUTRAL = ("stopped", "interrupted")
 
 HEALTH_COLUMNS = (
     "source",
@@ -119,17 +124,33 @@ def load_runs(conn: sqlite3.Connection, source: str, limit: int = HISTORY) -> li
             ),
             empty=int(dropped.get("empty", 0) or 0) + int(dropped.get("no_title", 0) or 0),
         )
-        if sample.ended:
-            articles = conn.execute(
-                "SELECT published IS NULL, word_count FROM articles "
-                "WHERE source = ? AND first_seen >= ? AND first_seen <= ?",
-                (source, sample.started, sample.ended),
-            ).fetchall()
-            sample.new_articles = len(articles)
-            sample.undated = sum(1 for a in articles if a[0])
-            sample.words = [int(a[1]) for a in articles if a[1] is not None]
         samples.append(sample)
+    _attach_articles(conn, source, samples)
     return samples
+
+
+def _attach_articles(conn: sqlite3.Connection, source: str, samples: list[RunSample]) -> None:
+    """Count the articles first seen during each run (one query; runs of a source never overlap)."""
+    windows = sorted((s for s in samples if s.ended), key=lambda s: s.started)
+    if not windows:
+        return
+    starts = [s.started for s in windows]
+    rows = conn.execute(
+        "SELECT first_seen, published IS NULL, word_count FROM articles "
+        "WHERE source = ? AND first_seen >= ?",
+        (source, starts[0]),
+    )
+    for first_seen, undated, words in rows:
+        index = bisect.bisect_right(starts, first_seen) - 1
+        if index < 0:
+            continue
+        sample = windows[index]
+        if first_seen > (sample.ended or ""):
+            continue
+        sample.new_articles += 1
+        sample.undated += 1 if undated else 0
+        if words is not None:
+            sample.words.append(int(words))
 
 
 def _split(runs: Sequence[RunSample], size: Any) -> tuple[list[RunSample], list[RunSample]]:
@@ -232,7 +253,8 @@ def source_health(
         for run in runs:
             if run.success:
                 break
-            streak += 1
+            if run.status not in NEUTRAL:
+                streak += 1
         success = next((r for r in runs if r.success), None)
         total, recent = conn.execute(
             "SELECT count(*), coalesce(sum(first_seen >= ?), 0) FROM articles WHERE source = ?",

@@ -3,14 +3,51 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+from newscrawl.archive import Archive, ArchiveError, schema
 from newscrawl.serve.charts import MissingExtraError
 from newscrawl.serve.config import DEFAULT_SETTINGS, PLUGIN_NAME, build_metadata, database_name
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 INSTALL_HINT = "newscrawl serve needs Datasette: pip install 'newscrawl[serve]'"
+
+
+def _older_schema_version(path: str) -> int | None:
+    """The schema version of a newscrawl archive older than this newscrawl, else None."""
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        if schema.application_id(conn) != schema.APPLICATION_ID:
+            return None
+        version = schema.schema_version(conn)
+        return version if 0 < version < schema.SCHEMA_VERSION else None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def check_archive(path: str) -> str | None:
+    """Raise `ArchiveError` unless `path` is an archive; a note when its schema is older.
+
+    An older archive is served as it is (read-only, never migrated).
+    """
+    try:
+        with Archive.open(path, readonly=True):
+            return None
+    except ArchiveError:
+        version = _older_schema_version(path)
+        if version is None:
+            raise
+    return (
+        f"note: {path} has schema version {version} (this newscrawl writes "
+        f"{schema.SCHEMA_VERSION}); serving it as it is"
+    )
 
 
 def require_datasette() -> None:

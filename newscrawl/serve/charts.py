@@ -159,7 +159,7 @@ def render_svg(data: DailyCounts, *, width: int = 960, height: int = 360) -> str
     label_every = max(1, math.ceil(len(data.buckets) / 12))
     for i, bucket in enumerate(data.buckets):
         x = left + i * slot + (slot - bar_w) / 2
-        base = top_pad + plot_h
+        base = float(top_pad + plot_h)
         for n, source in enumerate(data.sources):
             count = data.counts[source][i]
             if not count:
@@ -208,6 +208,7 @@ def plot_articles_per_day(conn: sqlite3.Connection, path: str | os.PathLike[str]
 
         matplotlib.use("Agg")
         from matplotlib import pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         raise MissingExtraError(
             "plotting needs matplotlib: pip install 'newscrawl[plot]'"
@@ -231,13 +232,13 @@ def plot_articles_per_day(conn: sqlite3.Connection, path: str | os.PathLike[str]
                     color=PALETTE[min(n, len(PALETTE) - 1)],
                     width=0.8,
                 )
-                bottom = [b + v for b, v in zip(bottom, values)]
+                bottom = [b + v for b, v in zip(bottom, values, strict=True)]
             every = max(1, math.ceil(len(positions) / 12))
             ax.set_xticks(positions[::every])
             ax.set_xticklabels(data.buckets[::every], rotation=45, ha="right")
             ax.set_ylabel("articles")
             ax.set_title(f"Articles per {data.unit} and source")
-            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.legend(loc="upper left", fontsize="small", ncol=min(5, len(data.sources)))
         fig.tight_layout()
         fig.savefig(os.fspath(path), format="png")

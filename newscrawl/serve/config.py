@@ -92,39 +92,38 @@ where d.duplicate_of is not null and d.duplicate_of != ''
 group by d.duplicate_of
 order by duplicates desc, canonical_url"""
 
-#: Columns of `article_versions` that may hold when a version was recorded, best first.
-VERSION_TIME_COLUMNS = ("captured", "seen", "fetched_at", "first_seen", "created", "recorded")
+#: Columns of `article_versions` the stealth-edits query reads.
+STEALTH_EDIT_COLUMNS = frozenset({"url", "version", "changed", "fetched_at", "diff"})
+#: Changed fields that make an edit worth noticing (the content a reader sees).
+CONTENT_FIELDS = ("title", "text", "description")
 
 
 def stealth_edits_sql(columns: Iterable[str]) -> str | None:
-    """Recent silent edits: stored versions whose content differs while ``modified`` did not.
+    """Recent silent edits: later versions whose content changed while ``modified`` did not.
 
-    Adapts to the columns `article_versions` has; None when it lacks the ones needed
-    (``url`` and ``content_hash``).
+    None when `article_versions` lacks the columns needed (`STEALTH_EDIT_COLUMNS`).
     """
-    cols = set(columns)
-    if not {"url", "content_hash"} <= cols:
+    if not set(columns) >= STEALTH_EDIT_COLUMNS:
         return None
-    when = next((c for c in VERSION_TIME_COLUMNS if c in cols), None)
-    when_expr = f"v.{when}" if when else "null"
-    unchanged_date = (
-        "and coalesce(v.modified, '') = coalesce(a.modified, '')" if "modified" in cols else ""
-    )
-    order = f"order by {when_expr} desc, a.id" if when else "order by a.id"
+    content = ", ".join(f"'{name}'" for name in CONTENT_FIELDS)
     return f"""select
   a.id,
   a.title,
   a.source,
+  v.version,
+  v.fetched_at as edited_at,
+  v.changed,
+  a.modified,
   a.url,
-  {when_expr} as version_seen,
-  a.last_seen,
-  a.modified
+  v.diff
 from article_versions v
 join articles a on a.url = v.url
-where v.content_hash != a.content_hash
-  {unchanged_date}
+where v.version > 1
+  and json_valid(v.changed)
+  and exists (select 1 from json_each(v.changed) where value in ({content}))
+  and not exists (select 1 from json_each(v.changed) where value = 'modified')
   and (trim(:source) = '' or a.source = trim(:source))
-{order}
+order by v.fetched_at desc, v.id desc
 limit 200"""
 
 
@@ -135,23 +134,6 @@ SEARCH_DESCRIPTION = (
     "(<code>YYYY-MM-DD</code> or ISO-8601), <b>language</b> (e.g. <code>en</code>) and "
     "<b>sort</b>: <code>relevance</code> (default), <code>newest</code> or <code>oldest</code>.</p>"
 )
-
-ARTICLE_COLUMNS_HELP: dict[str, str] = {
-    "url": "Canonical URL of the article",
-    "fetched_url": "The URL actually fetched",
-    "authors": "Authors (JSON array)",
-    "published": "Publication time, ISO-8601 UTC",
-    "modified": "Last modification stated by the site, ISO-8601 UTC",
-    "source": "Source name from the sources file",
-    "section": "Site section",
-    "tags": "Tags (JSON array)",
-    "text": "Body text",
-    "word_count": "Words in the body text",
-    "content_hash": "Hash of title and body (detects edits)",
-    "duplicate_of": "URL of the article this one duplicates",
-    "first_seen": "When the crawler first archived it",
-    "last_seen": "When the crawler last saw it",
-}
 
 
 def search_query_name() -> str:
@@ -173,11 +155,13 @@ def canned_queries() -> dict[str, dict[str, Any]]:
             "title": "Articles per source per day",
             "sql": PER_SOURCE_PER_DAY_SQL,
             "params": ["source"],
+            "hide_sql": True,
             "description": "How many articles each source published each day, newest day first.",
         },
         "duplicate_clusters": {
             "title": "Duplicate clusters",
             "sql": DUPLICATE_CLUSTERS_SQL,
+            "hide_sql": True,
             "description": "Articles grouped by the canonical article they duplicate.",
         },
     }
@@ -192,8 +176,9 @@ def stealth_edits_query(columns: Iterable[str]) -> dict[str, Any] | None:
         "title": "Recent stealth edits",
         "sql": sql,
         "params": ["source"],
-        "description": "Articles whose archived versions differ in content while the site's "
-        "stated modification date stayed the same, most recent first.",
+        "hide_sql": True,
+        "description": "Later versions of articles whose title, text or description changed "
+        "while the site's stated modification date did not, most recent first.",
     }
 
 
@@ -216,11 +201,16 @@ def build_metadata(db_name: str, route: str | None = None) -> dict[str, Any]:
             "fts_table": "articles_fts",
             "fts_pk": "id",
             "size": 50,
-            "columns": ARTICLE_COLUMNS_HELP,
         },
         "runs": {
             "title": "Crawl runs",
             "sort_desc": "started",
+        },
+        VERSIONS_TABLE: {
+            "title": "Article versions",
+            "description": "Every distinct state of an article; version 1 is the first capture.",
+            "sort_desc": "fetched_at",
+            "facets": ["reason", {"array": "changed"}],
         },
     }
     for name in INTERNAL_TABLES:

@@ -30,18 +30,31 @@ from newscrawl.serve.config import (
 from newscrawl.serve.functions import MARK_END, MARK_START, register_functions
 
 _HIGHLIGHT = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.DOTALL)
-JSON_LIST_COLUMNS = ("authors", "tags")
+JSON_LIST_COLUMNS = ("authors", "tags", "changed")
 
 CSS = """
 .newscrawl-article { max-width: 46em; }
 .newscrawl-article .byline { color: #555; }
 .newscrawl-article .body p { line-height: 1.55; }
 .newscrawl-links a { margin-right: 1em; }
-body.table-articles td.col-text, body.table-articles td.col-description,
-body.query td.col-snippet { max-width: 36em; }
+body.table.table-articles td.col-text, body.table.table-articles td.col-description {
+  white-space: normal; min-width: 22em; max-width: 36em;
+}
+body.query td.col-snippet { min-width: 22em; max-width: 36em; }
 body.table-articles td.col-title, body.query td.col-title { min-width: 14em; }
+body.table td.col-url, body.table td.col-fetched_url, body.table td.col-duplicate_of,
+body.query td.col-url { word-break: break-all; min-width: 12em; max-width: 22em; }
+body.row.table-articles .rows-and-columns thead { display: none; }
+body.row.table-articles .rows-and-columns tr,
+body.row.table-articles .rows-and-columns td { display: block; border: none; }
+body.row.table-articles .rows-and-columns td {
+  display: grid; grid-template-columns: 11em minmax(0, 1fr); padding: 0.25em 0;
+}
+body.row.table-articles .rows-and-columns td:before {
+  margin-left: 0; font-size: 0.9em; font-weight: bold; color: #555;
+}
 body.row.table-articles td.col-text { white-space: pre-wrap; max-width: 60em; }
-td.col-url, td.col-fetched_url, td.col-duplicate_of { word-break: break-all; max-width: 22em; }
+td.col-diff { white-space: pre-wrap; font-family: monospace; font-size: 0.85em; min-width: 24em; }
 td.col-snippet mark { background: #ffe58a; padding: 0 1px; }
 .newscrawl-chart .bar:hover { opacity: 0.8; }
 form.sql select { font-size: 1em; padding: 2px; }
@@ -92,7 +105,7 @@ def _enabled_for(datasette: Any, database: str | None) -> bool:
 
 def highlight_html(value: str) -> Markup:
     """Snippet text escaped for HTML with its highlight markers turned into <mark> elements."""
-    escaped = str(escape(value))
+    escaped = str(escape(" ".join(value.split())))
     marked = _HIGHLIGHT.sub(lambda m: f"<mark>{m.group(1)}</mark>", escaped)
     return Markup(marked.replace(MARK_START, "").replace(MARK_END, ""))
 
@@ -126,7 +139,11 @@ def render_cell(
         return None
     if column == "snippet" and table is None:
         return highlight_html(value)
-    if column in JSON_LIST_COLUMNS and table in (None, "articles") and value.startswith("["):
+    if (
+        column in JSON_LIST_COLUMNS
+        and table in (None, "articles", VERSIONS_TABLE)
+        and (value.startswith("["))
+    ):
         return json_list_html(value)
     if column == "title" and table is None:
         keys = row.keys() if hasattr(row, "keys") else []
@@ -224,7 +241,10 @@ async def _article_context(datasette: Any, database: str, request: Any) -> dict[
         ).first()[0]
         context["versions"] = int(count)
         context["versions_url"] = (
-            datasette.urls.table(database, VERSIONS_TABLE) + "?url=" + quote(url, safe="")
+            datasette.urls.table(database, VERSIONS_TABLE)
+            + "?url="
+            + quote(url, safe="")
+            + "&_sort=version"
         )
     if article.get("duplicate_of"):
         canonical = (

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
 
+from newscrawl.archive.store import utc_now
 from newscrawl.discover import (
     classify_url,
     detect_kind,
@@ -38,6 +40,7 @@ from newscrawl.failures import failure_reason
 from newscrawl.frontier import Claimed, Discovered
 from newscrawl.pages import FetchedPage, article_from_page
 from newscrawl.pipelines.outcomes import count
+from newscrawl.recheck import DEFAULT_SCHEDULE, next_check, parse_schedule
 from newscrawl.runsummary import summarise
 from newscrawl.session import CrawlSession
 from newscrawl.sources import Source, load_sources, source_from_dict, sources_from_urls
@@ -110,6 +113,8 @@ class NewsSpider(scrapy.Spider):
         self.inflight = 0
         self.pagination: dict[str, int] = {}
         self.batch = 64
+        self.started = utc_now()
+        self.news_sitemaps: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -124,6 +129,13 @@ class NewsSpider(scrapy.Spider):
             max_attempts=settings.getint("NEWSCRAWL_MAX_ATTEMPTS", 3),
         )
         spider.batch = settings.getint("NEWSCRAWL_FRONTIER_BATCH", 64)
+        requeued = spider.session.frontier.requeue_rechecks(
+            [s.name for s in spider.sources],
+            utc_now(),
+            everything=settings.getbool("NEWSCRAWL_RECHECK_ALL", False),
+        )
+        if requeued:
+            logger.info("Re-checking %d archived articles", requeued)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -154,24 +166,48 @@ class NewsSpider(scrapy.Spider):
         frontier: bool,
         hints: dict[str, Any] | None = None,
     ) -> Request:
-        meta = {
+        meta: dict[str, Any] = {
             "nc_source": source,
             "nc_kind": kind,
             "nc_depth": depth,
             "nc_frontier": url if frontier else None,
             "nc_hints": hints or {},
+            "nc_recheck": bool((hints or {}).get("recheck")),
         }
         if frontier:
             self.inflight += 1
+        headers = self._conditional_headers(url, kind, hints or {})
+        if headers:
+            meta["handle_httpstatus_list"] = [304]
         return Request(
             url,
             callback=self.parse,
             errback=self.on_error,
             meta=meta,
+            headers=headers,
             priority=PRIORITY.get(kind, 0),
             # The frontier is the seen-set; Scrapy's dupefilter would drop claimed URLs silently.
             dont_filter=True,
         )
+
+    def _conditional_headers(self, url: str, kind: str, hints: dict[str, Any]) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since for re-checks, feeds, sitemaps and start pages."""
+        assert self.session is not None
+        etag: str | None = None
+        last_modified: str | None = None
+        if kind == "article" and hints.get("recheck"):
+            row = self.session.archive.conn.execute(
+                "SELECT etag, last_modified FROM articles WHERE url = ?", (url,)
+            ).fetchone()
+            etag, last_modified = (row[0], row[1]) if row else (None, None)
+        elif kind in ("start", "feed", "sitemap"):
+            etag, last_modified = self.session.frontier.validators(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return headers
 
     def _budget_sources(self) -> list[str]:
         names = []
@@ -217,6 +253,11 @@ class NewsSpider(scrapy.Spider):
             self.inflight -= 1
         self.fetched_per_source[source_name] = self.fetched_per_source.get(source_name, 0) + 1
         count(self.crawler, "fetched", source_name)
+        if response.status == 304:
+            yield from self._not_modified(response, source_name, kind, frontier_url)
+            return
+        if kind in ("start", "feed", "sitemap"):
+            self._remember_validators(response, source_name, kind)
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
         detected = (
             "robots" if kind == "robots" else detect_kind(response.body, content_type, response.url)
@@ -237,6 +278,43 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Skipped %s: unsupported content type %s", response.url, content_type)
             self._mark(frontier_url, "skipped", "unsupported_content_type")
         yield from self._claim()
+
+    def _not_modified(
+        self, response: Response, source_name: str, kind: str, frontier_url: str | None
+    ) -> Iterator[Any]:
+        """A conditional request answered 304: nothing changed since the last fetch."""
+        assert self.session is not None
+        count(self.crawler, "not_modified", source_name)
+        if kind == "article" and frontier_url:
+            row = self.session.archive.get_article(frontier_url)
+            if row is not None:
+                schedule = parse_schedule(
+                    self.crawler.settings.get("NEWSCRAWL_RECHECK_SCHEDULE", DEFAULT_SCHEDULE)
+                )
+                self.session.archive.touch_article(
+                    frontier_url,
+                    next_check(
+                        row.get("published"),
+                        row.get("first_seen"),
+                        datetime.now(timezone.utc),
+                        schedule,
+                    ),
+                )
+                count(self.crawler, "articles_unchanged", source_name)
+        self._mark(frontier_url, "done")
+        yield from self._claim()
+
+    def _remember_validators(self, response: Response, source_name: str, kind: str) -> None:
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if etag or modified:
+            self.session.frontier.set_validators(  # type: ignore[union-attr]
+                response.request.url if response.request else response.url,
+                source_name,
+                kind,
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
 
     def _mark(
         self, url: str | None, state: str, reason: str | None = None, kind: str | None = None
@@ -307,7 +385,14 @@ class NewsSpider(scrapy.Spider):
             ]
         else:
             items = []
+            watermark = self.session.frontier.watermark(response.url)  # type: ignore[union-attr]
+            if any(entry.news for entry in sitemap.entries):
+                self.news_sitemaps.add(response.url)
             for entry in sitemap.entries:
+                published = (entry.news or {}).get("publication_date")
+                if watermark and published and published < watermark:
+                    count(self.crawler, "older_than_watermark", source.name)
+                    continue
                 meta: dict[str, Any] = {}
                 if entry.news:
                     meta["news"] = entry.news
@@ -318,7 +403,14 @@ class NewsSpider(scrapy.Spider):
                 priority = int(re.sub(r"\D", "", newest[:10]) or 0) // 100 if newest else 0
                 items.append(
                     Discovered(
-                        entry.loc, source.name, "article", depth + 1, priority, response.url, meta
+                        entry.loc,
+                        source.name,
+                        "article",
+                        depth + 1,
+                        priority,
+                        response.url,
+                        meta,
+                        lastmod=entry.lastmod,
                     )
                 )
         self._discover(items, source)
@@ -378,6 +470,8 @@ class NewsSpider(scrapy.Spider):
             source=source.name,
             default_language=source.language,
             hints=response.meta.get("nc_hints") or {},
+            capture=response.meta.get("nc_warc"),
+            reason="recheck" if response.meta.get("nc_recheck") else "crawl",
         )
         try:
             item = article_from_page(page)
@@ -415,6 +509,8 @@ class NewsSpider(scrapy.Spider):
         counters, summary = summarise(self.crawler.stats.get_stats())
         status = {"finished": "completed", "shutdown": "stopped"}.get(reason, "failed")
         counters["close_reason"] = reason
+        if status == "completed" and self.news_sitemaps:
+            self.session.frontier.set_watermark(self.news_sitemaps, self.started)
         try:
             self.session.finish(status, counters, summary)
         finally:

@@ -1,4 +1,4 @@
-"""End to end: deploy newscrawl to a real Scrapyd on 127.0.0.1 and crawl the demo site through it."""
+"""End to end: deploy newscrawl to a real Scrapyd on 127.0.0.1, crawl the demo site through it."""
 
 from __future__ import annotations
 

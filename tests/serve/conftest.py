@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from serve_data import EXTRA_ARTICLES, GAZETTE_EDITED, Client
 
 from newscrawl.archive import Archive
-
-GAZETTE_URL = "https://gazette.example/2025/09/02/kim-inspects-missiles"
-GAZETTE_TITLE = "Kim Jong Un inspects missile drill before Beijing parade"
-COUNCIL_URL = "https://tribune.example/news/council-budget"
-
-EXTRA_ARTICLES: list[dict[str, Any]] = [
-    {
-        "url": COUNCIL_URL,
-        "title": "Council approves budget for the coming year",
-        "authors": ["Tom Baker"],
-        "published": "2025-09-05T08:00:00Z",
-        "language": "en",
-        "source": "tribune",
-        "section": "Local",
-        "description": "Spending on schools rises.",
-        "text": "The council approved next year's budget on Thursday.\n\n"
-        "The parade route through the old town will be closed for the autumn fair.",
-    },
-    {
-        "url": "https://mirror.example/agency/kim-drill-copy",
-        "title": "Agency copy: leader inspects drill",
-        "authors": ["Agency"],
-        "published": "2025-09-02T07:00:00Z",
-        "language": "en",
-        "source": "mirror",
-        "section": "World",
-        "text": "North Korean leader Kim Jong Un inspected a missile drill.\n\n"
-        "He then boarded his armoured train to Beijing for the military parade.",
-        "duplicate_of": GAZETTE_URL,
-    },
-]
 
 
 @pytest.fixture
@@ -54,31 +22,21 @@ def web_archive_path(archive_path: Path) -> Path:
 
 @pytest.fixture
 def versions_archive_path(web_archive_path: Path) -> Path:
-    """The web archive with an ``article_versions`` table holding one silent edit."""
-    conn = sqlite3.connect(web_archive_path)
-    with conn:
-        conn.execute(
-            "CREATE TABLE article_versions (id INTEGER PRIMARY KEY, url TEXT, title TEXT, "
-            "text TEXT, content_hash TEXT, modified TEXT, captured TEXT)"
-        )
-        conn.execute(
-            "INSERT INTO article_versions (url, title, text, content_hash, modified, captured) "
-            "VALUES (?, 'Old title', 'Old text', 'old-hash', NULL, '2025-09-03T00:00:00Z')",
-            [GAZETTE_URL],
-        )
-    conn.close()
+    """The web archive where the gazette article was silently edited (no new modified date)."""
+    with Archive.open(web_archive_path) as archive:
+        archive.upsert_articles([GAZETTE_EDITED], now="2025-09-07T00:00:00Z")
     return web_archive_path
 
 
-class Client:
-    """Synchronous access to a Datasette's in-process client for tests."""
-
-    def __init__(self, ds: Any) -> None:
-        self.ds = ds
-
-    def get(self, path: str) -> Any:
-        """GET `path` in-process and return the response."""
-        return asyncio.run(self.ds.client.get(path))
+@pytest.fixture
+def old_archive_path(web_archive_path: Path) -> Path:
+    """The web archive as an older schema without ``article_versions`` would have it."""
+    conn = sqlite3.connect(web_archive_path)
+    with conn:
+        conn.execute("DROP TABLE article_versions")
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    return web_archive_path
 
 
 @pytest.fixture

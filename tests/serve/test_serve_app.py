@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import COUNCIL_URL, GAZETTE_TITLE, GAZETTE_URL, Client
 from datasette.app import Datasette
+from serve_data import COUNCIL_URL, GAZETTE_TITLE, GAZETTE_URL, Client
 
 from newscrawl.serve.app import create_datasette
 from newscrawl.serve.functions import MARK_END, MARK_START, fts_query, since_bound, until_bound
@@ -105,7 +106,11 @@ def test_internal_tables_are_hidden(web: Client) -> None:
     tables = {t["name"]: t["hidden"] for t in web.get("/news.json").json()["tables"]}
     for name in ("frontier", "article_signatures", "article_bands", "articles_fts"):
         assert tables[name] is True, name
-    assert [n for n, hidden in tables.items() if not hidden] == ["articles", "runs"]
+    assert [n for n, hidden in tables.items() if not hidden] == [
+        "article_versions",
+        "articles",
+        "runs",
+    ]
     page = web.get("/news").text
     assert "article_bands" not in page.split("hidden table")[0]
 
@@ -114,7 +119,7 @@ def test_article_view_shows_full_text_and_original_url(web: Client) -> None:
     page = web.get("/news/articles/1").text
     assert "<p>He then boarded his armoured train to Beijing for the military parade.</p>" in page
     assert f'href="{GAZETTE_URL}"' in page and "Original article" in page
-    assert "version" not in page.split("All fields")[0]
+    assert ">1 version</a>" in page.split("All fields")[0]
 
 
 def test_duplicate_links_to_its_canonical_article(web: Client) -> None:
@@ -133,19 +138,28 @@ def test_articles_per_source_per_day(web: Client) -> None:
     assert {"day": "2025-09-02", "source": "gazette", "articles": 1} in rows
 
 
-def test_no_stealth_edits_query_without_versions(web: Client) -> None:
-    assert web.get("/news/recent_stealth_edits.json").status_code == 404
-    assert "stealth" not in web.get("/news").text.lower()
-
-
-def test_stealth_edits_when_versions_exist(versions_archive_path: Path) -> None:
-    ds = create_datasette(versions_archive_path)
-    client = Client(ds)
-    rows = client.get("/news/recent_stealth_edits.json?_shape=array").json()
-    assert [(r["url"], r["version_seen"]) for r in rows] == [(GAZETTE_URL, "2025-09-03T00:00:00Z")]
+def test_no_stealth_edits_query_without_versions(old_archive_path: Path) -> None:
+    client = Client(create_datasette(old_archive_path))
+    assert client.get("/news/recent_stealth_edits.json").status_code == 404
+    assert "stealth" not in client.get("/news").text.lower()
     page = client.get("/news/articles/1").text
+    assert "Original article" in page and "article_versions" not in page
+    assert client.get("/news/search.json?words=parade").status_code == 200
+
+
+def test_stealth_edits_list_silent_changes(web: Client, versions_archive_path: Path) -> None:
+    rows = web.get("/news/recent_stealth_edits.json?_shape=array").json()
+    assert [(r["url"], r["version"], r["edited_at"]) for r in rows] == [
+        (GAZETTE_URL, 2, "2025-09-07T00:00:00Z")
+    ]
+    assert json.loads(rows[0]["changed"]) == ["text"]
+    assert "+An earlier version of this article" in rows[0]["diff"]
+    assert web.get("/news/recent_stealth_edits.json?source=tribune&_shape=array").json() == []
+    page = web.get("/news/articles/1").text
     assert "/news/article_versions?url=" + quote(GAZETTE_URL, safe="") in page
-    assert "1 version<" in page
+    assert "2 versions<" in page
+    versions = web.get("/news/article_versions.json?_shape=array&url=" + quote(GAZETTE_URL))
+    assert [v["version"] for v in versions.json()] == [2, 1]
 
 
 def test_stats_page_draws_a_chart(web: Client) -> None:
