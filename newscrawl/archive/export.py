@@ -22,8 +22,9 @@ from newscrawl.archive import schema
 from newscrawl.archive.errors import ArchiveError, StorageError
 from newscrawl.archive.search import Filters, build_fts_query
 from newscrawl.archive.store import JSON_COLUMNS, Archive, row_to_article, utc_now
+from newscrawl.archive.warc import Capture, copy_records, warc_folder
 
-FORMATS = ("jsonl", "csv", "parquet", "sqlite")
+FORMATS = ("jsonl", "csv", "parquet", "sqlite", "warc")
 #: Columns exported, in order (the surrogate id is internal and left out).
 EXPORT_COLUMNS = tuple(c for c in schema.ALL_ARTICLE_COLUMNS if c != "id")
 
@@ -118,6 +119,16 @@ def _write_parquet(rows: Iterator[dict[str, Any]], path: str) -> int:
     return count
 
 
+def _write_warc(archive: Archive, rows: Iterator[dict[str, Any]], path: str) -> int:
+    """The raw captures behind the articles, copied record by record into one WARC file."""
+    captures = [
+        Capture(row["warc_file"], int(row["warc_offset"]), int(row["warc_length"]))
+        for row in rows
+        if row.get("warc_file") and row.get("warc_length")
+    ]
+    return copy_records(warc_folder(archive.path), captures, path)
+
+
 def _write_sqlite(archive: Archive, where: str, params: list[Any], path: str) -> int:
     """A consistent SQLite copy: the whole file with VACUUM INTO, or a filtered new archive."""
     conn = archive.conn
@@ -176,6 +187,9 @@ def export(
         if fmt == "sqlite":
             os.unlink(tmp)
             count = _write_sqlite(archive, where, params, tmp)
+        elif fmt == "warc":
+            with archive.snapshot() as conn:
+                count = _write_warc(archive, _rows(conn, where, params), tmp)
         else:
             writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
             with archive.snapshot() as conn:

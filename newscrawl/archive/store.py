@@ -287,7 +287,7 @@ class Archive:
                         "UPDATE articles SET last_seen = ?, etag = coalesce(?, etag), "
                         "last_modified = coalesce(?, last_modified), next_check = ? WHERE url = ?",
                         (
-                            stamp,
+                            row["last_seen"],
                             row.get("etag"),
                             row.get("last_modified"),
                             row.get("next_check"),

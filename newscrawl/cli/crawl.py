@@ -175,6 +175,9 @@ def crawl_sources(
 )
 @click.option("--json", "fmt", flag_value="json", help="Print the run summary as JSON.")
 @click.option("--strict", is_flag=True, help="Exit with code 3 when any page failed.")
+@click.option(
+    "--recheck", is_flag=True, help="Re-fetch every archived article of these sources now."
+)
 def crawl_command(
     urls: tuple[str, ...],
     db_path: str | None,
@@ -186,6 +189,7 @@ def crawl_command(
     log_format: str,
     fmt: str | None,
     strict: bool,
+    recheck: bool,
 ) -> None:
     """Crawl news sites, feeds or sitemaps into the archive.
 
@@ -216,6 +220,8 @@ def crawl_command(
     except SourcesError as exc:
         raise click.UsageError(str(exc)) from None
     settings = parse_setting(set_)
+    if recheck:
+        settings["NEWSCRAWL_RECHECK_ALL"] = True
     code = crawl_sources(
         sources,
         resolve_db(db_path),

@@ -9,7 +9,11 @@ from newscrawl.cli.crawl import crawl_command
 from newscrawl.cli.demo import demo_command
 from newscrawl.cli.export import export_command
 from newscrawl.cli.fts import fts_group
+from newscrawl.cli.history import history_command
+from newscrawl.cli.reextract import reextract_command
+from newscrawl.cli.schedule import schedule_command, sources_command
 from newscrawl.cli.search import search_command
+from newscrawl.cli.serve import serve_command
 from newscrawl.cli.stats import runs_command, stats_command
 
 
@@ -33,6 +37,11 @@ for command in (
     stats_command,
     runs_command,
     fts_group,
+    history_command,
+    reextract_command,
+    schedule_command,
+    sources_command,
+    serve_command,
 ):
     cli.add_command(command)
 

@@ -9,6 +9,7 @@ import click
 from newscrawl.archive.stats import archive_stats, per_source
 from newscrawl.cli.options import archive_errors, db_option, open_archive
 from newscrawl.cli.output import output_options, render
+from newscrawl.cli.plot import save_plot
 
 RUN_COLUMNS = (
     "id",
@@ -26,17 +27,25 @@ RUN_COLUMNS = (
 @click.command(name="stats")
 @db_option
 @click.option("--by-source", is_flag=True, help="One row per source instead of the totals.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Also draw articles per day per source into this PNG file (needs newscrawl[plot]).",
+)
 @output_options
 @archive_errors
-def stats_command(db_path: str | None, by_source: bool, fmt: str | None) -> None:
+def stats_command(db_path: str | None, by_source: bool, plot: str | None, fmt: str | None) -> None:
     """Show what the archive holds: articles, sources, date range, runs, size.
 
     \b
     Example:
         newscrawl stats
         newscrawl stats --by-source --csv
+        newscrawl stats --plot articles.png
     """
     with open_archive(db_path) as archive:
+        if plot:
+            save_plot(archive.conn, plot)
         if by_source:
             rows = per_source(archive.conn)
             columns = ("source", "articles", "oldest", "newest", "last_seen")

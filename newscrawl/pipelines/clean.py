@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import MutableMapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -36,6 +37,43 @@ def _parse(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def clean_article(fields: MutableMapping[str, Any], future_tolerance: timedelta) -> list[str]:
+    """Clean an article's fields in place; returns the names of dates dropped as impossible.
+
+    The crawl's clean pipeline and `newscrawl reextract` share this, so both archive alike.
+    """
+    for name in ("title", "description", "section", "site_name"):
+        if fields.get(name):
+            fields[name] = clean_line(fields[name]) or None
+    if fields.get("text"):
+        fields["text"] = clean_text(fields["text"])
+        fields["word_count"] = count_words(fields["text"])
+    for name in ("authors", "tags"):
+        seen: set[str] = set()
+        values = []
+        for value in fields.get(name) or []:
+            value = clean_line(str(value))
+            if value and value.casefold() not in seen:
+                seen.add(value.casefold())
+                values.append(value)
+        fields[name] = values
+    if fields.get("language"):
+        fields["language"] = fields["language"].strip().replace("_", "-").lower() or None
+    dropped = []
+    latest = datetime.now(timezone.utc) + future_tolerance
+    published = _parse(fields["published"]) if fields.get("published") else None
+    if fields.get("published") and (published is None or published > latest):
+        dropped.append("published")
+        fields["published"] = None
+        published = None
+    if fields.get("modified"):
+        modified = _parse(fields["modified"])
+        if modified is None or modified > latest or (published and modified < published):
+            dropped.append("modified")
+            fields["modified"] = None
+    return dropped
+
+
 class CleanPipeline:
     """Normalise text fields and drop impossible dates (future, modified before published)."""
 
@@ -48,36 +86,6 @@ class CleanPipeline:
         return cls(crawler, crawler.settings.getfloat("NEWSCRAWL_FUTURE_TOLERANCE", 86400))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        adapter = ItemAdapter(item)
-        for name in ("title", "description", "section", "site_name"):
-            if adapter.get(name):
-                adapter[name] = clean_line(adapter[name]) or None
-        if adapter.get("text"):
-            adapter["text"] = clean_text(adapter["text"])
-            adapter["word_count"] = count_words(adapter["text"])
-        for name in ("authors", "tags"):
-            seen: set[str] = set()
-            values = []
-            for value in adapter.get(name) or []:
-                value = clean_line(str(value))
-                if value and value.casefold() not in seen:
-                    seen.add(value.casefold())
-                    values.append(value)
-            adapter[name] = values
-        if adapter.get("language"):
-            adapter["language"] = adapter["language"].strip().replace("_", "-").lower() or None
-        self._check_dates(adapter)
+        for name in clean_article(ItemAdapter(item), self.future_tolerance):
+            self.crawler.stats.inc_value(f"newscrawl/cleaned/bad_{name}")
         return item
-
-    def _check_dates(self, adapter: ItemAdapter) -> None:
-        latest = datetime.now(timezone.utc) + self.future_tolerance
-        published = _parse(adapter["published"]) if adapter.get("published") else None
-        if adapter.get("published") and (published is None or published > latest):
-            self.crawler.stats.inc_value("newscrawl/cleaned/bad_published")
-            adapter["published"] = None
-            published = None
-        if adapter.get("modified"):
-            modified = _parse(adapter["modified"])
-            if modified is None or modified > latest or (published and modified < published):
-                self.crawler.stats.inc_value("newscrawl/cleaned/bad_modified")
-                adapter["modified"] = None

@@ -480,7 +480,45 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Could not extract %s: %s: %s", response.url, type(exc).__name__, exc)
             self._mark(frontier_url, "failed", "extract_error")
             return
+        if self._is_variant(item, response, source, depth, frontier_url):
+            return
         yield item
+
+    def _is_variant(
+        self, item: Any, response: Response, source: Source, depth: int, frontier_url: str | None
+    ) -> bool:
+        """A page naming another page of its site as canonical (AMP, print, mobile view) is a
+        variant: fetch the canonical page instead, whose extraction is the complete one."""
+        assert self.session is not None
+        if item.page_type not in (None, "article") or item.duplicate_of:
+            return False
+        try:
+            fetched = canonicalize(response.url)
+        except ValueError:
+            return False
+        if item.url == fetched or not source.in_domain(item.url):
+            return False
+        state = self.session.frontier.state_of(item.url)
+        if state in ("skipped", "failed"):
+            return False  # the canonical page cannot be had: keep what the variant gives
+        if state is None:
+            self._discover(
+                [
+                    Discovered(
+                        item.url,
+                        source.name,
+                        "article",
+                        depth,
+                        PRIORITY["article"] + 1,
+                        response.url,
+                        meta=dict(response.meta.get("nc_hints") or {}),
+                    )
+                ],
+                source,
+            )
+        count(self.crawler, "variants", source.name)
+        self._mark(frontier_url, "skipped", f"variant of {item.url}")
+        return True
 
     def on_error(self, failure: Any) -> None:
         """Count and record a failed request; the crawl goes on."""
