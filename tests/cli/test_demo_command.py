@@ -25,7 +25,8 @@ def test_demo_twice_archives_once_and_says_nothing_new(
     assert (first.exit_code, second.exit_code) == (0, 0), first.output + second.output
     assert "Run 1 completed" in first.output
     assert 'Example search: newscrawl search "ferry"' in first.output
-    assert "council approves [ferry] terminal" in first.output
+    assert "Port Alder council approves ferry terminal" in first.output
+    assert "[ferry]" in first.output
     assert "Nothing new: the archive already holds the 31 articles" in second.output
     db = tmp_path / "archive" / "news.db"
     conn = sqlite3.connect(db)
