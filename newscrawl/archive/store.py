@@ -43,6 +43,14 @@ def default_db_path() -> str:
     return os.environ.get("NEWSCRAWL_DB") or DEFAULT_DB_PATH
 
 
+def default_busy_timeout_ms() -> int:
+    """How long a write waits for another writer's lock: ``$NEWSCRAWL_BUSY_TIMEOUT`` ms, or 30 s."""
+    try:
+        return max(0, int(os.environ.get("NEWSCRAWL_BUSY_TIMEOUT", "30000")))
+    except ValueError:
+        return 30_000
+
+
 def utc_now() -> str:
     """The current time as ISO-8601 UTC with a trailing Z, second precision."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -130,7 +138,7 @@ class Archive:
         *,
         create: bool = True,
         readonly: bool = False,
-        busy_timeout_ms: int = 30_000,
+        busy_timeout_ms: int | None = None,
     ) -> Archive:
         """Open (and when allowed, create or migrate) the archive at `path`.
 
@@ -138,6 +146,8 @@ class Archive:
         names the path and the problem.
         """
         db_path = os.fspath(path) if path is not None else default_db_path()
+        if busy_timeout_ms is None:
+            busy_timeout_ms = default_busy_timeout_ms()
         exists = os.path.exists(db_path)
         if os.path.isdir(db_path):
             raise StorageError(f"cannot open archive {db_path}: it is a folder, not a file")

@@ -124,3 +124,85 @@ def test_json_summary(tmp_path: Path) -> None:
     summary = json.loads(out.splitlines()[0])
     assert summary["status"] == "completed"
     assert summary["counters"]["failed_by_reason"] == {"connection_refused": 1}
+
+
+def test_locked_archive_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscrawl.archive import Archive
+
+    db = tmp_path / "a.db"
+    Archive.open(db).close()
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setenv("NEWSCRAWL_BUSY_TIMEOUT", "300")
+    try:
+        code, out = run("crawl", "http://127.0.0.1:9/", "--db", str(db))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert code == 1
+    assert out.strip() == (
+        f"Error: archive {db} is locked by another process (database is locked); try again later"
+    )
+
+
+@pytest.mark.e2e
+def test_json_log_format_writes_json_lines(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    port = closed_port()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newscrawl.cli.main",
+            "crawl",
+            f"http://127.0.0.1:{port}/",
+            "--db",
+            str(tmp_path / "a.db"),
+            "--log-format",
+            "json",
+            *FAST,
+            "-s",
+            "RETRY_TIMES=0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    records = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith("{")]
+    assert records, proc.stderr
+    assert any(
+        r["message"] == f"Failed http://127.0.0.1:{port}/: connection_refused" for r in records
+    )
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+
+
+@pytest.mark.e2e
+def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from newscrawl.demo import DemoSite, serve_demo_site
+
+    site = DemoSite.load()
+    with serve_demo_site(site) as server:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "newscrawl.cli.main",
+                "crawl",
+                server.url("nord", "/"),
+                "--db",
+                str(tmp_path / "a.db"),
+                "--quiet",
+                *FAST,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert proc.returncode == 0
+    assert (proc.stdout, proc.stderr) == ("", "")

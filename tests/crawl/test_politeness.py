@@ -1,0 +1,89 @@
+"""Politeness against a real local server: robots.txt Crawl-delay and the User-Agent."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newscrawl.cli.main import cli
+
+pytestmark = pytest.mark.e2e
+
+BODY = " ".join(["The harbour commission met on Tuesday to discuss the new ferry timetable."] * 8)
+PAGES = {
+    "/robots.txt": ("text/plain", "User-agent: *\nCrawl-delay: 1\n"),
+    "/": (
+        "text/html",
+        "<html><body>"
+        + "".join(
+            f'<h2><a href="/news/2025/09/0{i}/story-number-{i}-harbour">S{i}</a></h2>'
+            for i in range(1, 4)
+        )
+        + "</body></html>",
+    ),
+}
+for i in range(1, 4):
+    PAGES[f"/news/2025/09/0{i}/story-number-{i}-harbour"] = (
+        "text/html",
+        f'<html lang="en"><head><title>Story {i}</title><meta property="og:type" content="article">'
+        f'<meta property="article:published_time" content="2025-09-0{i}T10:00:00Z"></head>'
+        f"<body><article><h1>Story {i}</h1><p>{BODY}</p></article></body></html>",
+    )
+
+
+class Recorder(BaseHTTPRequestHandler):
+    log: list[tuple[float, str, str]] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        Recorder.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+        kind, body = PAGES.get(self.path, ("text/plain", ""))
+        data = body.encode()
+        self.send_response(200 if self.path in PAGES else 404)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    Recorder.log = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
+    server: str, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "crawl",
+            server + "/",
+            "--db",
+            str(tmp_path / "a.db"),
+            "-s",
+            "AUTOTHROTTLE_ENABLED=false",
+            "-s",
+            "NEWSCRAWL_PROGRESS_INTERVAL=0",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    pages = [(t, p, ua) for t, p, ua in Recorder.log if p != "/robots.txt"]
+    assert len([p for _, p, _ in pages if p.startswith("/news/")]) == 3
+    gaps = [b[0] - a[0] for a, b in zip(pages, pages[1:], strict=False)]
+    assert min(gaps) >= 0.9, gaps
+    assert all(ua.startswith("newscrawl/") for _, _, ua in Recorder.log)
