@@ -91,6 +91,8 @@ class ProgressReporter:
 
             self.live = Live(console=Console(stderr=True), refresh_per_second=4, transient=True)
             self.live.start()
+            # Log lines must go through Live's stderr proxy to print above the display.
+            self._swap_log_streams(sys.stderr)
             self.timer = task.LoopingCall(self.report)
             self.timer.start(0.5, now=True)
         elif self.interval > 0:
@@ -112,3 +114,11 @@ class ProgressReporter:
         if self.live is not None:
             self.live.stop()
             self.live = None
+            self._swap_log_streams(sys.__stderr__)
+
+    def _swap_log_streams(self, stream: Any) -> None:
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler) and not isinstance(
+                handler, logging.FileHandler
+            ):
+                handler.setStream(stream)
