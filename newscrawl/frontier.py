@@ -22,7 +22,7 @@ from typing import Any
 from newscrawl.archive.store import Archive, utc_now
 
 PENDING, INFLIGHT, DONE, FAILED, SKIPPED = "pending", "inflight", "done", "failed", "skipped"
-KINDS = ("article", "hub", "feed", "sitemap", "start")
+KINDS = ("article", "hub", "feed", "sitemap", "start", "robots")
 
 
 @dataclass
@@ -198,13 +198,14 @@ class Frontier:
             where += f" AND source IN ({', '.join('?' for _ in sources)})"
         inner_params: list[Any] = list(sources or [])
         sql = (
-            "UPDATE frontier SET state = 'inflight', last_run = ?, attempts = attempts + 1 "
+            "UPDATE frontier SET state = 'inflight', last_run = ?, attempts = attempts + 1, "
+            "claimed_by = ? "
             f"WHERE rowid IN (SELECT rowid FROM frontier WHERE {where} "
             "ORDER BY priority DESC, depth, rowid LIMIT ?) "
             "RETURNING url, source, kind, depth, referrer, meta, priority"
         )
         with self.archive.transaction() as conn:
-            rows = conn.execute(sql, [*params, *inner_params, int(limit)]).fetchall()
+            rows = conn.execute(sql, [*params, os.getpid(), *inner_params, int(limit)]).fetchall()
         rows = sorted(rows, key=lambda r: (-int(r["priority"] or 0), int(r["depth"] or 0)))
         return [
             Claimed(
@@ -217,6 +218,49 @@ class Frontier:
             )
             for r in rows
         ]
+
+    def claimed_this_run(self) -> dict[str, int]:
+        """URLs claimed by this run so far (by any of its workers), per source."""
+        rows = self.archive.conn.execute(
+            "SELECT source, count(*) FROM frontier WHERE last_run = ? AND state != 'pending' "
+            "GROUP BY source",
+            (self.run_id,),
+        ).fetchall()
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def work_left(self, sources: Sequence[str]) -> bool:
+        """True while any URL of these sources waits, or is being fetched by a live worker.
+
+        Rows claimed by a worker process that died are put back to pending (and count as work).
+        """
+        self.flush()
+        if not sources:
+            return False
+        marks = ", ".join("?" for _ in sources)
+        rows = self.archive.conn.execute(
+            f"SELECT state, claimed_by, count(*) FROM frontier WHERE source IN ({marks}) "
+            "AND (state = 'pending' OR (state = 'inflight' AND last_run = ?)) "
+            "GROUP BY state, claimed_by",
+            [*sources, self.run_id],
+        ).fetchall()
+        dead = []
+        for state, pid, _ in rows:
+            if state == "pending":
+                return True
+            if pid == os.getpid():
+                continue  # our own: fetched, waiting for our last archive batch
+            if _pid_alive(pid):
+                return True
+            dead.append(pid)
+        if dead:
+            with self.archive.transaction() as conn:
+                conn.executemany(
+                    "UPDATE frontier SET state = 'pending' WHERE state = 'inflight' "
+                    "AND last_run = ? AND claimed_by = ?",
+                    [(self.run_id, pid) for pid in dead],
+                )
+            return True
+        return False
 
     def pending_count(self, sources: Sequence[str] | None = None) -> int:
         """How many URLs wait to be fetched (after writing buffered discoveries)."""

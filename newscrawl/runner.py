@@ -30,8 +30,8 @@ class CrawlConfig:
     log_level: str = "INFO"
     log_format: str = "text"
 
-    def to_json(self, run_id: int) -> str:
-        """The config as JSON for the child process."""
+    def to_json(self, run_id: int, worker: int = 0, workers: int = 1) -> str:
+        """The config as JSON for a worker process."""
         return json.dumps(
             {
                 "db_path": self.db_path,
@@ -40,6 +40,8 @@ class CrawlConfig:
                 "log_level": self.log_level,
                 "log_format": self.log_format,
                 "run_id": run_id,
+                "worker": worker,
+                "workers": workers,
             }
         )
 
@@ -62,28 +64,87 @@ def _read_run(db_path: str, run_id: int) -> dict[str, Any]:
         return dict(row) if row else {}
 
 
+def worker_count(settings: Mapping[str, Any]) -> int:
+    """Crawl processes per run: NEWSCRAWL_PROCESSES, or one per available core (at most 4)."""
+    value = settings.get("NEWSCRAWL_PROCESSES", os.environ.get("NEWSCRAWL_PROCESSES", "auto"))
+    if str(value).strip().lower() in ("", "auto", "0"):
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not Linux
+            cores = os.cpu_count() or 1
+        return max(1, min(cores, 4))
+    return max(1, int(value))
+
+
+def merge_counts(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Add up the counters of several workers (numbers summed, nested dicts merged)."""
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
+                merged.setdefault(key, value)
+            elif isinstance(value, dict):
+                merged[key] = merge_counts([merged.get(key) or {}, value])
+            else:
+                merged[key] = merged.get(key, 0) + value
+    return merged
+
+
+def _merge_workers(db_path: str, run_id: int, returncodes: list[int]) -> None:
+    """Record the run's outcome from its workers' outcomes."""
+    with Archive.open(db_path, create=False) as archive:
+        rows = archive.conn.execute(
+            "SELECT worker, status, counters, summary FROM run_workers WHERE run_id = ?",
+            (run_id,),
+        ).fetchall()
+        counters = merge_counts([json.loads(r["counters"] or "{}") for r in rows])
+        summary = merge_counts([json.loads(r["summary"] or "{}") for r in rows])
+        statuses = {r["status"] for r in rows}
+        reasons = [c.get("close_reason") for c in (json.loads(r["counters"] or "{}") for r in rows)]
+        counters["close_reason"] = next((r for r in reasons if r != "finished"), "finished")
+        counters["workers"] = len(returncodes)
+        counters["pages_fetched"] = counters.get("fetched", 0)
+        error = None
+        if len(rows) < len(returncodes) or "failed" in statuses:
+            status = "failed"
+            error = f"a crawl process exited with code {max(returncodes)} before finishing"
+        elif "stopped" in statuses:
+            status = "stopped"
+        else:
+            status = "completed"
+        archive.finish_run(run_id, status, counters, summary, error=error)
+
+
 def run_crawl(config: CrawlConfig, command: str = "crawl") -> RunOutcome:
-    """Run one crawl in a child process and return its recorded outcome."""
+    """Run one crawl in worker processes sharing the frontier; return its recorded outcome."""
     with Archive.open(config.db_path, create=True) as archive:
         run_id = archive.start_run(command, [s.name for s in config.sources])
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
-    child = subprocess.Popen(
-        [sys.executable, "-m", "newscrawl.runner", config.to_json(run_id)],
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
-    try:
-        returncode = child.wait()
-    except KeyboardInterrupt:
-        child.send_signal(signal.SIGINT)
-        returncode = child.wait()
+    workers = worker_count({**_source_settings(config.sources), **config.settings})
+    children = []
+    for index in range(workers):
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "newscrawl.runner", config.to_json(run_id, index, workers)],
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        )
+    returncodes = []
+    for child in children:
+        try:
+            returncodes.append(child.wait())
+        except KeyboardInterrupt:
+            for other in children:
+                if other.poll() is None:
+                    other.send_signal(signal.SIGINT)
+            returncodes.append(child.wait())
     run = _read_run(config.db_path, run_id)
     if run.get("status") in (None, "running"):
-        error = f"the crawl process exited with code {returncode} before finishing"
-        with Archive.open(config.db_path, create=False) as archive:
-            archive.finish_run(run_id, "failed", {}, {}, error=error)
+        _merge_workers(config.db_path, run_id, returncodes)
         run = _read_run(config.db_path, run_id)
+    returncode = max(returncodes) if returncodes else 0
     return RunOutcome(
         run_id=run_id,
         status=str(run.get("status")),
@@ -128,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sources = [Source(**s) for s in config["sources"]]
     overrides = {**_source_settings(sources), **config.get("settings", {})}
     overrides["NEWSCRAWL_DB"] = config["db_path"]
+    overrides["NEWSCRAWL_WORKER"] = config.get("worker", 0)
     overrides["NEWSCRAWL_LOG_FORMAT"] = config.get("log_format", "text")
     process = CrawlerProcess(crawl_settings(overrides))
     logs.configure(config.get("log_level", "INFO"), config.get("log_format", "text"))
@@ -141,9 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     deferred.addErrback(lambda f: failures.append(f"{type(f.value).__name__}: {f.value}"))
     process.start()
     if failures:
-        with Archive.open(config["db_path"], create=False) as archive:
-            archive.finish_run(config["run_id"], "failed", {}, {}, error=failures[0])
-        print(f"newscrawl: crawl failed: {failures[0]}", file=sys.stderr)
+        if config.get("worker", 0) == 0:
+            with Archive.open(config["db_path"], create=False) as archive:
+                archive.finish_run(config["run_id"], "failed", {}, {}, error=failures[0])
+            print(f"newscrawl: crawl failed: {failures[0]}", file=sys.stderr)
         return 1
     return 0
 

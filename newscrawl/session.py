@@ -5,11 +5,14 @@ The spider opens it; pipelines and extensions reach it through ``crawler.spider.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections.abc import Sequence
 from typing import Any
 
 from newscrawl.archive import Archive
+from newscrawl.archive.store import utc_now
 from newscrawl.frontier import Frontier
 from newscrawl.sources import Source
 
@@ -64,6 +67,30 @@ class CrawlSession:
             self.frontier.flush()
         finally:
             self.archive.finish_run(self.run_id, status, counters, summary)
+
+    def finish_worker(
+        self, worker: int, status: str, counters: dict[str, Any], summary: dict[str, Any]
+    ) -> None:
+        """Record one worker process's outcome; the process that started the run merges them."""
+        try:
+            self.frontier.flush()
+        finally:
+            with self.archive.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO run_workers (run_id, worker, pid, status, ended, counters, "
+                    "summary) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, worker) DO UPDATE "
+                    "SET pid = excluded.pid, status = excluded.status, ended = excluded.ended, "
+                    "counters = excluded.counters, summary = excluded.summary",
+                    (
+                        self.run_id,
+                        worker,
+                        os.getpid(),
+                        status,
+                        utc_now(),
+                        json.dumps(counters, default=str),
+                        json.dumps(summary, default=str),
+                    ),
+                )
 
     def close(self) -> None:
         """Close the archive connection."""

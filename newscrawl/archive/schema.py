@@ -178,10 +178,29 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     versions.create_index(["fetched_at"])
 
 
+RUN_WORKER_COLUMNS: dict[str, type] = {
+    "run_id": int,
+    "worker": int,
+    "pid": int,
+    "status": str,
+    "started": str,
+    "ended": str,
+    "counters": str,
+    "summary": str,
+}
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Crawls in several processes: who claimed a frontier URL, and each worker's outcome."""
+    db.table("frontier").add_column("claimed_by", int)
+    db.table("run_workers").create(RUN_WORKER_COLUMNS, pk=("run_id", "worker"))
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Every column of the articles table at `SCHEMA_VERSION`.

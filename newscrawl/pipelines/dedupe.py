@@ -12,13 +12,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections import OrderedDict
+from typing import Any, TypeVar
 
 from itemadapter import ItemAdapter
 
 from newscrawl.archive import signatures
 from newscrawl.hashing import content_hash, minhash_signature
 from newscrawl.pipelines.outcomes import count, drop
+
+#: Entries each in-memory "seen recently" map keeps (well above one archive batch).
+RECENT_LIMIT = 20_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Recent(OrderedDict[K, V]):
+    """A dict that forgets its oldest entries beyond `limit`."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
 
 
 class DedupePipeline:
@@ -27,9 +48,11 @@ class DedupePipeline:
     def __init__(self, crawler: Any, threshold: float) -> None:
         self.crawler = crawler
         self.threshold = threshold
-        self.urls_this_run: set[str] = set()
-        self.hashes_this_run: dict[str, tuple[str, str | None]] = {}
-        self.copies_this_run: dict[str, str] = {}
+        # Only the recent past is kept in memory (the archive answers for the rest), so memory
+        # stays flat however long the crawl.
+        self.urls_this_run: Recent[str, bool] = Recent(RECENT_LIMIT)
+        self.hashes_this_run: Recent[str, tuple[str, str | None]] = Recent(RECENT_LIMIT)
+        self.copies_this_run: Recent[str, str] = Recent(RECENT_LIMIT)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
@@ -60,7 +83,7 @@ class DedupePipeline:
             count(self.crawler, "near_duplicates", source)
         with session.archive.transaction() as tx:
             signatures.store(tx, url, signature)
-        self.urls_this_run.add(url)
+        self.urls_this_run[url] = True
         self.hashes_this_run[digest] = (url, adapter.get("duplicate_of"))
         if declared:
             self.copies_this_run[url] = declared

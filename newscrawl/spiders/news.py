@@ -24,6 +24,8 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from newscrawl.archive.store import utc_now
 from newscrawl.discover import (
@@ -109,12 +111,13 @@ class NewsSpider(scrapy.Spider):
         self.db_path = db
         self.run_id = int(run_id) if run_id not in (None, "") else None
         self.session: CrawlSession | None = None
-        self.fetched_per_source: dict[str, int] = {}
         self.inflight = 0
         self.pagination: dict[str, int] = {}
         self.batch = 64
         self.started = utc_now()
         self.news_sitemaps: set[str] = set()
+        self.worker = 0
+        self.poller: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -129,6 +132,7 @@ class NewsSpider(scrapy.Spider):
             max_attempts=settings.getint("NEWSCRAWL_MAX_ATTEMPTS", 3),
         )
         spider.batch = settings.getint("NEWSCRAWL_FRONTIER_BATCH", 64)
+        spider.worker = settings.getint("NEWSCRAWL_WORKER", 0)
         requeued = spider.session.frontier.requeue_rechecks(
             [s.name for s in spider.sources],
             utc_now(),
@@ -146,14 +150,23 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[Request]:
-        for source in self.sources:
-            robots_seen: set[str] = set()
-            for url in source.start_urls:
-                yield self._request(url, source.name, "start", 0, frontier=False)
-                robots = _robots_url(url)
-                if source.discover_sitemaps and robots not in robots_seen:
-                    robots_seen.add(robots)
-                    yield self._request(robots, source.name, "robots", 0, frontier=False)
+        # Start pages and robots.txt go through the frontier too, so that every worker process
+        # of the run sees them as work in progress; the first worker seeds them.
+        if self.worker == 0:
+            assert self.session is not None
+            seeds = []
+            for source in self.sources:
+                robots_seen: set[str] = set()
+                for url in source.start_urls:
+                    seeds.append(Discovered(url, source.name, "start", 0, PRIORITY["start"]))
+                    robots = _robots_url(url)
+                    if source.discover_sitemaps and robots not in robots_seen:
+                        robots_seen.add(robots)
+                        seeds.append(
+                            Discovered(robots, source.name, "robots", 0, PRIORITY["robots"])
+                        )
+            self.session.frontier.discover(seeds)
+            self.session.frontier.flush()
         yield from self._claim()
 
     def _request(
@@ -209,19 +222,28 @@ class NewsSpider(scrapy.Spider):
             headers["If-Modified-Since"] = last_modified
         return headers
 
-    def _budget_sources(self) -> list[str]:
-        names = []
-        for name, source in self.session.sources.items():  # type: ignore[union-attr]
-            if source.max_pages is None or self.fetched_per_source.get(name, 0) < source.max_pages:
-                names.append(name)
-        return names
-
     def _claim(self) -> Iterator[Request]:
+        """Take the next URLs from the frontier, within each source's page budget for the run."""
         want = self.batch - self.inflight
         if want < self.batch // 2 or self.session is None:
             return
-        for claimed in self.session.frontier.claim(want, self._budget_sources()):
-            yield self._from_claimed(claimed)
+        frontier = self.session.frontier
+        unlimited = [n for n, s in self.session.sources.items() if s.max_pages is None]
+        limited = {n: s.max_pages for n, s in self.session.sources.items() if s.max_pages}
+        claimed: list[Claimed] = []
+        if limited:
+            used = frontier.claimed_this_run()
+            for name, budget in limited.items():
+                left = min(want - len(claimed), int(budget or 0) - used.get(name, 0))
+                if left > 0:
+                    claimed += frontier.claim(left, [name])
+        if unlimited and want - len(claimed) > 0:
+            claimed += frontier.claim(want - len(claimed), unlimited)
+        for item in claimed:
+            yield self._from_claimed(item)
+
+    def _all_sources(self) -> list[str]:
+        return [s.name for s in self.sources]
 
     def _from_claimed(self, claimed: Claimed) -> Request:
         return self._request(
@@ -234,13 +256,41 @@ class NewsSpider(scrapy.Spider):
         )
 
     def on_idle(self, spider: Any = None) -> None:
-        """Feed the next batch from the frontier; keep the spider open while there is one."""
+        """Feed the next batch from the frontier; keep the spider open while this run has work.
+
+        When other worker processes are still fetching, their pages may add URLs: poll the
+        frontier until they do or until every worker is idle.
+        """
+        if self._feed():
+            raise DontCloseSpider
+        assert self.session is not None
+        if self.session.frontier.work_left(self._all_sources()):
+            if self.poller is None or not self.poller.running:
+                self.poller = task.LoopingCall(self._poll)
+                self.poller.start(0.25, now=False)
+            raise DontCloseSpider
+
+    def _feed(self) -> bool:
         scheduled = False
         for request in self._claim():
             self.crawler.engine.crawl(request)
             scheduled = True
-        if scheduled:
-            raise DontCloseSpider
+        return scheduled
+
+    def _poll(self) -> None:
+        assert self.session is not None
+        if self._feed():
+            self._stop_poller()
+        elif not self.session.frontier.work_left(self._all_sources()):
+            self._stop_poller()
+            engine = self.crawler.engine
+            if engine.spider_is_idle():
+                # Close now rather than at the engine's next idle check (up to 5 s later).
+                deferred_from_coro(engine.close_spider_async(reason="finished"))
+
+    def _stop_poller(self) -> None:
+        if self.poller is not None and self.poller.running:
+            self.poller.stop()
 
     # -- responses ------------------------------------------------------------------------------
 
@@ -251,7 +301,6 @@ class NewsSpider(scrapy.Spider):
         frontier_url = meta.get("nc_frontier")
         if frontier_url:
             self.inflight -= 1
-        self.fetched_per_source[source_name] = self.fetched_per_source.get(source_name, 0) + 1
         count(self.crawler, "fetched", source_name)
         if response.status == 304:
             yield from self._not_modified(response, source_name, kind, frontier_url)
@@ -535,6 +584,7 @@ class NewsSpider(scrapy.Spider):
             logger.info("Skipped %s: forbidden by robots.txt", request.url)
             return
         if meta.get("nc_kind") == "robots":
+            self._mark(frontier_url, "done", "no robots.txt")
             return  # no robots.txt is normal
         count(self.crawler, f"failed/{reason}", source_name)
         self._mark(frontier_url, "failed", reason)
@@ -547,9 +597,14 @@ class NewsSpider(scrapy.Spider):
         counters, summary = summarise(self.crawler.stats.get_stats())
         status = {"finished": "completed", "shutdown": "stopped"}.get(reason, "failed")
         counters["close_reason"] = reason
+        if self.poller is not None and self.poller.running:
+            self.poller.stop()
         if status == "completed" and self.news_sitemaps:
             self.session.frontier.set_watermark(self.news_sitemaps, self.started)
         try:
-            self.session.finish(status, counters, summary)
+            if self.session.owns_run:
+                self.session.finish(status, counters, summary)
+            else:
+                self.session.finish_worker(self.worker, status, counters, summary)
         finally:
             self.session.close()
