@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,6 +37,7 @@ class CrawlSession:
         self.sources = {s.name: s for s in sources}
         self.owns_run = owns_run
         self.frontier = Frontier(archive, run_id, max_attempts=max_attempts)
+        self.opened_at = time.monotonic()
 
     @classmethod
     def open(
@@ -67,6 +69,31 @@ class CrawlSession:
             self.frontier.flush()
         finally:
             self.archive.finish_run(self.run_id, status, counters, summary)
+
+    def worker_started(self, worker: int) -> None:
+        """Say that this worker process runs (the first one says so once it has seeded)."""
+        with self.archive.transaction() as conn:
+            conn.execute(
+                "INSERT INTO run_workers (run_id, worker, pid, status, started) "
+                "VALUES (?, ?, ?, 'running', ?) ON CONFLICT(run_id, worker) DO UPDATE "
+                "SET pid = excluded.pid, status = 'running', started = excluded.started",
+                (self.run_id, worker, os.getpid(), utc_now()),
+            )
+
+    def seeded(self, wait_limit_s: float = 60.0) -> bool:
+        """True once the run's first worker has put the start URLs in the frontier.
+
+        A run started without a first worker (a single `scrapy crawl`) counts as seeded, and so
+        does one whose first worker has not shown up within `wait_limit_s`.
+        """
+        if self.owns_run:
+            return True
+        row = self.archive.conn.execute(
+            "SELECT 1 FROM run_workers WHERE run_id = ? AND worker = 0", (self.run_id,)
+        ).fetchone()
+        if row is not None:
+            return True
+        return time.monotonic() - self.opened_at > wait_limit_s
 
     def finish_worker(
         self, worker: int, status: str, counters: dict[str, Any], summary: dict[str, Any]

@@ -116,7 +116,10 @@ class NewsSpider(scrapy.Spider):
         self.batch = 64
         self.started = utc_now()
         self.news_sitemaps: set[str] = set()
+        self.robots_read: set[str] = set()
         self.worker = 0
+        self.obey_robots = True
+        self.recheck_all = False
         self.poller: task.LoopingCall | None = None
 
     @classmethod
@@ -133,13 +136,8 @@ class NewsSpider(scrapy.Spider):
         )
         spider.batch = settings.getint("NEWSCRAWL_FRONTIER_BATCH", 64)
         spider.worker = settings.getint("NEWSCRAWL_WORKER", 0)
-        requeued = spider.session.frontier.requeue_rechecks(
-            [s.name for s in spider.sources],
-            utc_now(),
-            everything=settings.getbool("NEWSCRAWL_RECHECK_ALL", False),
-        )
-        if requeued:
-            logger.info("Re-checking %d archived articles", requeued)
+        spider.obey_robots = settings.getbool("ROBOTSTXT_OBEY", True)
+        spider.recheck_all = settings.getbool("NEWSCRAWL_RECHECK_ALL", False)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -154,12 +152,21 @@ class NewsSpider(scrapy.Spider):
         # of the run sees them as work in progress; the first worker seeds them.
         if self.worker == 0:
             assert self.session is not None
+            requeued = self.session.frontier.requeue_rechecks(
+                self._all_sources(), utc_now(), everything=self.recheck_all
+            )
+            if requeued:
+                logger.info("Re-checking %d archived articles", requeued)
             seeds = []
             for source in self.sources:
                 robots_seen: set[str] = set()
                 for url in source.start_urls:
                     seeds.append(Discovered(url, source.name, "start", 0, PRIORITY["start"]))
                     robots = _robots_url(url)
+                    # With robots.txt obeyed, Scrapy fetches it anyway: its sitemaps are read
+                    # from that copy when the start page arrives (`_sitemaps_from_robots`).
+                    if self.obey_robots:
+                        continue
                     if source.discover_sitemaps and robots not in robots_seen:
                         robots_seen.add(robots)
                         seeds.append(
@@ -167,6 +174,8 @@ class NewsSpider(scrapy.Spider):
                         )
             self.session.frontier.discover(seeds)
             self.session.frontier.flush()
+        assert self.session is not None
+        self.session.worker_started(self.worker)
         yield from self._claim()
 
     def _request(
@@ -264,7 +273,7 @@ class NewsSpider(scrapy.Spider):
         if self._feed():
             raise DontCloseSpider
         assert self.session is not None
-        if self.session.frontier.work_left(self._all_sources()):
+        if self._work_left():
             if self.poller is None or not self.poller.running:
                 self.poller = task.LoopingCall(self._poll)
                 self.poller.start(0.25, now=False)
@@ -281,12 +290,19 @@ class NewsSpider(scrapy.Spider):
         assert self.session is not None
         if self._feed():
             self._stop_poller()
-        elif not self.session.frontier.work_left(self._all_sources()):
+        elif not self._work_left():
             self._stop_poller()
             engine = self.crawler.engine
             if engine.spider_is_idle():
                 # Close now rather than at the engine's next idle check (up to 5 s later).
                 deferred_from_coro(engine.close_spider_async(reason="finished"))
+
+    def _work_left(self) -> bool:
+        """Work for this run: URLs pending or being fetched, or a first worker still seeding."""
+        assert self.session is not None
+        if self.session.frontier.work_left(self._all_sources()):
+            return True
+        return not self.session.seeded()
 
     def _stop_poller(self) -> None:
         if self.poller is not None and self.poller.running:
@@ -321,6 +337,8 @@ class NewsSpider(scrapy.Spider):
             self._discover_sitemap(response, source, depth)
             self._mark(frontier_url, "done", kind="sitemap")
         elif detected == "html":
+            if kind == "start" and self.obey_robots and source.discover_sitemaps:
+                self._sitemaps_from_robots(response, source)
             yield from self._handle_html(response, source, kind, depth, frontier_url)
         else:
             count(self.crawler, "failed/unsupported_content_type", source_name)
@@ -384,6 +402,27 @@ class NewsSpider(scrapy.Spider):
         if accepted:
             count(self.crawler, "discovered", source.name, len(accepted))
             self.session.frontier.discover(accepted)  # type: ignore[union-attr]
+
+    def _sitemaps_from_robots(self, response: Response, source: Source) -> None:
+        """Discover the sitemaps named in the robots.txt Scrapy's robots middleware fetched."""
+        from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+
+        netloc = urlsplit(response.url).netloc
+        if netloc in self.robots_read:
+            return
+        self.robots_read.add(netloc)
+        manager = getattr(getattr(self.crawler.engine, "downloader", None), "middleware", None)
+        for middleware in getattr(manager, "middlewares", ()):
+            if isinstance(middleware, RobotsTxtMiddleware):
+                parser = getattr(middleware, "_parsers", {}).get(netloc)
+                sitemaps = list(getattr(getattr(parser, "rp", None), "sitemaps", []) or [])
+                self._discover(
+                    (
+                        Discovered(u, source.name, "sitemap", 0, PRIORITY["sitemap"], response.url)
+                        for u in sitemaps
+                    ),
+                    source,
+                )
 
     def _discover_robots(self, response: Response, source: Source) -> None:
         text = (
