@@ -1,0 +1,92 @@
+"""WARC capture files: rotation, the open marker, crash recovery, reading back, export."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+from warcio.cli import main as warcio_cli
+
+from newscrawl.archive.warc import OPEN_SUFFIX, WarcWriter, copy_records, read_capture, recover
+
+
+def check(*files: str) -> int:
+    try:
+        code = warcio_cli(["check", *files])
+    except SystemExit as exit_:
+        code = exit_.code
+    return int(code or 0)
+
+
+def write_pages(writer: WarcWriter, n: int) -> list:
+    captures = []
+    for i in range(n):
+        body = gzip.compress(f"<html><p>story {i}</p></html>".encode() * 30)
+        captures.append(
+            writer.write(
+                f"http://127.0.0.1/story/{i}", "GET", [("User-Agent", "newscrawl/test")], 200,
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")], body,
+            )
+        )
+    return captures
+
+
+def test_file_being_written_ends_in_open_and_is_renamed_on_close(tmp_path: Path) -> None:
+    writer = WarcWriter(str(tmp_path))
+    [capture] = write_pages(writer, 1)
+    assert os.listdir(tmp_path) == [capture.file + OPEN_SUFFIX]
+    writer.close()
+    assert os.listdir(tmp_path) == [capture.file]
+    assert check(str(tmp_path / capture.file)) == 0
+
+
+def test_files_rotate_by_size(tmp_path: Path) -> None:
+    writer = WarcWriter(str(tmp_path), max_size=2000)
+    captures = write_pages(writer, 6)
+    writer.close()
+    files = sorted(os.listdir(tmp_path))
+    assert len(files) >= 2
+    assert {c.file for c in captures} == set(files)
+    assert check(*[str(tmp_path / f) for f in files]) == 0
+
+
+def test_capture_reads_back_decoded(tmp_path: Path) -> None:
+    writer = WarcWriter(str(tmp_path))
+    captures = write_pages(writer, 3)
+    response = read_capture(str(tmp_path), captures[1].file, captures[1].offset)
+    assert response.url == "http://127.0.0.1/story/1"
+    assert response.status == 200
+    assert response.body.startswith(b"<html><p>story 1</p></html>")
+    assert "Content-Encoding" not in response.headers
+
+
+def test_crash_leaves_whole_records_and_recover_trims_the_torn_tail(tmp_path: Path) -> None:
+    writer = WarcWriter(str(tmp_path))
+    captures = write_pages(writer, 3)
+    assert writer.handle is not None
+    writer.handle.write(b"\x1f\x8b\x08\x00torn record")
+    writer.handle.flush()
+    open_name = captures[0].file + OPEN_SUFFIX
+    # Pretend the writer died: a file named for a process that no longer exists.
+    dead = open_name.replace(f"-{os.getpid()}-", "-999999999-")
+    os.rename(tmp_path / open_name, tmp_path / dead)
+    assert recover(str(tmp_path)) == [dead[: -len(OPEN_SUFFIX)]]
+    assert check(str(tmp_path / dead[: -len(OPEN_SUFFIX)])) == 0
+
+
+def test_recover_leaves_a_live_writer_alone(tmp_path: Path) -> None:
+    writer = WarcWriter(str(tmp_path))
+    write_pages(writer, 1)
+    assert recover(str(tmp_path)) == []
+    writer.close()
+
+
+def test_export_copies_records_into_a_valid_file(tmp_path: Path) -> None:
+    folder = tmp_path / "warc"
+    writer = WarcWriter(str(folder))
+    captures = write_pages(writer, 4)
+    writer.close()
+    out = tmp_path / "out.warc.gz"
+    assert copy_records(str(folder), captures[1:3], str(out)) == 2
+    assert check(str(out)) == 0
