@@ -13,8 +13,8 @@ from newscrawl.archive.schema import FTS_WEIGHTS
 
 #: The plugin's name in Datasette's metadata ("plugins") and its plugin manager.
 PLUGIN_NAME = "newscrawl"
-#: Tables a reader never needs: the crawl's frontier and near-duplicate signatures.
-INTERNAL_TABLES = ("frontier", "article_signatures", "article_bands")
+#: Tables a reader never needs: the frontier, near-duplicate signatures, crawl workers.
+INTERNAL_TABLES = ("frontier", "article_signatures", "article_bands", "run_workers")
 #: Where the stats page with the articles-per-day chart lives.
 STATS_PATH = "/-/newscrawl/stats"
 #: Where the plugin's stylesheet is served.
