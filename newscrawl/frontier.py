@@ -19,7 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newscrawl.archive.store import Archive, utc_now
+from newscrawl.archive.store import Archive
+from newscrawl.isotime import utc_now
+from newscrawl.processes import pid_alive
 
 PENDING, INFLIGHT, DONE, FAILED, SKIPPED = "pending", "inflight", "done", "failed", "skipped"
 KINDS = ("article", "hub", "feed", "sitemap", "start", "robots")
@@ -50,18 +52,6 @@ class Claimed:
     depth: int
     referrer: str | None
     meta: dict[str, Any]
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _DISCOVER_SQL = """
@@ -118,7 +108,7 @@ class Frontier:
                 "SELECT id, pid FROM runs WHERE status = 'running' AND id != ?", (self.run_id,)
             ).fetchall()
             for run in running:
-                if not _pid_alive(run["pid"]):
+                if not pid_alive(run["pid"]):
                     conn.execute(
                         "UPDATE runs SET status = 'interrupted', ended = coalesce(ended, ?) "
                         "WHERE id = ?",
@@ -249,7 +239,7 @@ class Frontier:
                 return True
             if pid == os.getpid():
                 continue  # our own: fetched, waiting for our last archive batch
-            if _pid_alive(pid):
+            if pid_alive(pid):
                 return True
             dead.append(pid)
         if dead:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from newscrawl.isotime import parse_iso
+
 DEFAULT_SCHEDULE = "1h,6h,24h,72h"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -26,21 +28,13 @@ def parse_schedule(text: str) -> list[timedelta]:
     return sorted(offsets)
 
 
-def _parse(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def next_check(
     published: str | None, first_seen: str | None, now: datetime, schedule: list[timedelta]
 ) -> str | None:
     """The next re-check time after `now` (ISO UTC Z), or None when the schedule is over."""
     base = (
-        (_parse(published) if published else None)
-        or (_parse(first_seen) if first_seen else None)
+        (parse_iso(published) if published else None)
+        or (parse_iso(first_seen) if first_seen else None)
         or now
     )
     for offset in schedule:

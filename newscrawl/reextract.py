@@ -15,6 +15,8 @@ from typing import Any
 from newscrawl.archive.search import Filters
 from newscrawl.archive.store import Archive, row_to_article
 from newscrawl.archive.warc import read_capture, warc_folder
+from newscrawl.extract import RESULT_KEYS
+from newscrawl.items import ARTICLE_FIELDS
 from newscrawl.pages import FetchedPage, article_from_page
 from newscrawl.pipelines.clean import clean_article
 
@@ -23,22 +25,7 @@ logger = logging.getLogger(__name__)
 #: Fields a re-extraction may change; everything else (URL, source, first/last seen, validators,
 #: duplicate links, re-check times) stays as the crawl recorded it.
 EXTRACTED_FIELDS = (
-    "title",
-    "authors",
-    "published",
-    "published_raw",
-    "modified",
-    "modified_raw",
-    "language",
-    "site_name",
-    "section",
-    "tags",
-    "description",
-    "image",
-    "text",
-    "word_count",
-    "access",
-    "provenance",
+    *(k for k in RESULT_KEYS if k in ARTICLE_FIELDS and k != "page_type"),
     "extractor_version",
 )
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from newscrawl.archive import Archive
-from newscrawl.archive.store import utc_now
 from newscrawl.frontier import Frontier
+from newscrawl.isotime import utc_now
 from newscrawl.sources import Source
 
 logger = logging.getLogger(__name__)

@@ -21,8 +21,9 @@ from newscrawl import __version__
 from newscrawl.archive import schema
 from newscrawl.archive.errors import ArchiveError, StorageError
 from newscrawl.archive.search import Filters, build_fts_query
-from newscrawl.archive.store import JSON_COLUMNS, Archive, row_to_article, utc_now
+from newscrawl.archive.store import JSON_COLUMNS, Archive, row_to_article
 from newscrawl.archive.warc import Capture, copy_records, warc_folder
+from newscrawl.isotime import utc_now
 
 FORMATS = ("jsonl", "csv", "parquet", "sqlite", "warc")
 #: Columns exported, in order (the surrogate id is internal and left out).

@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from newscrawl.archive.errors import (
     translate,
 )
 from newscrawl.hashing import content_hash
+from newscrawl.isotime import utc_now
 from newscrawl.items import ARTICLE_FIELDS, DICT_FIELDS, LIST_FIELDS
 
 #: Default archive location, relative to the working directory (overridden by NEWSCRAWL_DB).
@@ -49,11 +49,6 @@ def default_busy_timeout_ms() -> int:
         return max(0, int(os.environ.get("NEWSCRAWL_BUSY_TIMEOUT", "30000")))
     except ValueError:
         return 30_000
-
-
-def utc_now() -> str:
-    """The current time as ISO-8601 UTC with a trailing Z, second precision."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def article_to_row(article: Mapping[str, Any], now: str | None = None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newscrawl import __version__
+from newscrawl.processes import pid_alive
 
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
@@ -177,7 +178,7 @@ def recover(folder: str) -> list[str]:
             continue
         name = entry[: -len(OPEN_SUFFIX)]
         pid = _writer_pid(name)
-        if pid and _alive(pid):
+        if pid_alive(pid):
             continue
         path = os.path.join(folder, entry)
         good_end = _last_good_offset(path)
@@ -194,16 +195,6 @@ def _writer_pid(name: str) -> int | None:
         return int(parts[-2])
     except (IndexError, ValueError):
         return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _last_good_offset(path: str) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from newscrawl.extract.text import count_words
+from newscrawl.isotime import parse_iso
 
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -27,14 +28,6 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """A one-line field: NFC and all whitespace collapsed to single spaces."""
     return " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", text)).split())
-
-
-def _parse(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def clean_article(fields: MutableMapping[str, Any], future_tolerance: timedelta) -> list[str]:
@@ -61,13 +54,13 @@ def clean_article(fields: MutableMapping[str, Any], future_tolerance: timedelta)
         fields["language"] = fields["language"].strip().replace("_", "-").lower() or None
     dropped = []
     latest = datetime.now(timezone.utc) + future_tolerance
-    published = _parse(fields["published"]) if fields.get("published") else None
+    published = parse_iso(fields["published"]) if fields.get("published") else None
     if fields.get("published") and (published is None or published > latest):
         dropped.append("published")
         fields["published"] = None
         published = None
     if fields.get("modified"):
-        modified = _parse(fields["modified"])
+        modified = parse_iso(fields["modified"])
         if modified is None or modified > latest or (published and modified < published):
             dropped.append("modified")
             fields["modified"] = None

@@ -17,7 +17,7 @@ import re
 import sys
 from typing import Any
 
-from newscrawl.archive.store import utc_now
+from newscrawl.isotime import utc_now
 
 if sys.platform == "win32":  # pragma: no cover
     import msvcrt

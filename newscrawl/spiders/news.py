@@ -27,7 +27,6 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newscrawl.archive.store import utc_now
 from newscrawl.discover import (
     classify_url,
     detect_kind,
@@ -40,6 +39,7 @@ from newscrawl.discover import (
 )
 from newscrawl.failures import failure_reason
 from newscrawl.frontier import Claimed, Discovered
+from newscrawl.isotime import utc_now
 from newscrawl.pages import FetchedPage, article_from_page
 from newscrawl.pipelines.outcomes import count
 from newscrawl.recheck import DEFAULT_SCHEDULE, next_check, parse_schedule
