@@ -19,6 +19,15 @@ except ImportError:  # pragma: no cover
 def failure_reason(failure: Any) -> str:
     """A short reason for a Twisted failure: ``http_404``, ``dns``, ``timeout``, ``robots``..."""
     exc = failure.value
+    # Scrapy >= 2.14 wraps Twisted's ResponseFailed (TLS handshake errors among them).
+    if type(exc).__name__ == "DownloadFailedError" and isinstance(exc.__cause__, ResponseFailed):
+        exc = exc.__cause__
+    # newscrawl's own refusals (guard, robots.txt 5xx, Retry-After back-off) name their reason.
+    reason = getattr(exc, "reason", None)
+    if isinstance(exc, IgnoreRequest) and isinstance(reason, str) and reason:
+        return reason
+    if isinstance(exc, IgnoreRequest) and "max redirections" in str(exc).lower():
+        return "too_many_redirects"
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
     if isinstance(exc, IgnoreRequest):

@@ -105,9 +105,11 @@ def _merge_workers(db_path: str, run_id: int, returncodes: list[int]) -> None:
         counters["workers"] = len(returncodes)
         counters["pages_fetched"] = counters.get("fetched", 0)
         error = None
-        if len(rows) < len(returncodes) or "failed" in statuses:
+        if len(rows) < len(returncodes) or statuses - {"completed", "stopped"}:
             status = "failed"
-            error = f"a crawl process exited with code {max(returncodes)} before finishing"
+            error = counters.get("error") or (
+                "a crawl process ended without recording its outcome (its log says why)"
+            )
         elif "stopped" in statuses:
             status = "stopped"
         else:

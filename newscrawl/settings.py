@@ -45,8 +45,18 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.archive.ArchivePipeline": 400,
 }
 DOWNLOADER_MIDDLEWARES = {
-    # After Scrapy's RobotsTxtMiddleware (100), which has parsed robots.txt by then.
+    # First of all: no private, loopback or link-local address, no file://.
+    "newscrawl.middlewares.guard.PrivateAddressGuardMiddleware": 50,
+    # robots.txt answering 5xx/429 means "disallow everything" (RFC 9309).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.robots.RobotsTxtMiddleware": 100,
+    # After the RobotsTxtMiddleware (100), which has parsed robots.txt by then.
     "newscrawl.middlewares.crawldelay.CrawlDelayMiddleware": 110,
+    # After HttpAuthMiddleware (300), before CookiesMiddleware (700): no credentials cross
+    # origins on redirects.
+    "newscrawl.middlewares.origin.OriginGuardMiddleware": 350,
+    # Sees responses before RetryMiddleware (550): Retry-After is honoured first.
+    "newscrawl.middlewares.retryafter.RetryAfterMiddleware": 560,
     # Next to the downloader: captures responses before they are decompressed.
     "newscrawl.middlewares.warc.WarcCaptureMiddleware": 950,
 }
@@ -80,3 +90,15 @@ NEWSCRAWL_WARC_MAX_SIZE = 100 * 1024 * 1024
 NEWSCRAWL_RECHECK_SCHEDULE = "1h,6h,24h,72h"
 #: Re-check every archived article of the crawled sources now (`newscrawl crawl --recheck`).
 NEWSCRAWL_RECHECK_ALL = False
+
+# -- reliability and security -------------------------------------------------------------------
+#: Verify TLS certificates (Scrapy's own setting; false turns verification off).
+DOWNLOAD_VERIFY_CERTIFICATES = True
+#: Drops private addresses at connect time too (closes the DNS-rebinding window).
+TWISTED_DNS_RESOLVER = "newscrawl.net.resolver.GuardedResolver"
+#: Allow requests to private, loopback and link-local addresses (start URL hosts always are).
+NEWSCRAWL_ALLOW_PRIVATE = False
+#: Function ``host -> [address, ...]`` the private-address guard resolves with (empty: system).
+NEWSCRAWL_GUARD_RESOLVER = ""
+#: Longest Retry-After (seconds) waited out; a host asking more is left alone for the run.
+NEWSCRAWL_RETRY_AFTER_MAX = 120.0

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
 from twisted.internet import task
 
+from newscrawl.archive.errors import StorageError
 from newscrawl.frontier import mark_done
-from newscrawl.pipelines.outcomes import count
+from newscrawl.pipelines.outcomes import count, stop_on_storage_error
 from newscrawl.recheck import DEFAULT_SCHEDULE, next_check, parse_schedule
+
+logger = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
@@ -27,6 +32,7 @@ class ArchivePipeline:
         self.pending: list[dict[str, Any]] = []
         self.oldest: float | None = None
         self.timer: task.LoopingCall | None = None
+        self.storage_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -48,6 +54,8 @@ class ArchivePipeline:
         self.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if self.storage_error is not None:
+            raise DropItem(f"storage_error: {self.storage_error}")
         adapter = ItemAdapter(item)
         adapter["next_check"] = next_check(
             adapter.get("published"),
@@ -61,6 +69,11 @@ class ArchivePipeline:
         if len(self.pending) >= self.batch_size:
             self.flush()
         return item
+
+    def _storage_failed(self, exc: StorageError, batch: list[dict[str, Any]]) -> None:
+        """The disk refused the batch (nothing of it was written): stop the crawl."""
+        self.storage_error = str(exc)
+        stop_on_storage_error(self.crawler, exc, len(batch))
 
     def _flush_if_due(self) -> None:
         if self.oldest is not None and time.monotonic() - self.oldest >= self.batch_seconds:
@@ -81,7 +94,11 @@ class ArchivePipeline:
             for urls, source in frontier_urls.values():
                 mark_done(conn, urls, source)
 
-        result = session.archive.upsert_articles(batch, also=mark)
+        try:
+            result = session.archive.upsert_articles(batch, also=mark)
+        except StorageError as exc:
+            self._storage_failed(exc, batch)
+            return
         by_url = {a["url"]: a.get("source") for a in batch}
         for name, urls in (
             ("articles_new", result.new),

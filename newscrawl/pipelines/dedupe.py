@@ -16,10 +16,12 @@ from collections import OrderedDict
 from typing import Any, TypeVar
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
 
 from newscrawl.archive import signatures
+from newscrawl.archive.errors import StorageError
 from newscrawl.hashing import content_hash, minhash_signature
-from newscrawl.pipelines.outcomes import count, drop
+from newscrawl.pipelines.outcomes import count, drop, stop_on_storage_error
 
 #: Entries each in-memory "seen recently" map keeps (well above one archive batch).
 RECENT_LIMIT = 20_000
@@ -81,8 +83,12 @@ class DedupePipeline:
         elif best and best[1] >= self.threshold and not self._is_copy_of(best[0], url):
             adapter["duplicate_of"] = best[0]
             count(self.crawler, "near_duplicates", source)
-        with session.archive.transaction() as tx:
-            signatures.store(tx, url, signature)
+        try:
+            with session.archive.transaction() as tx:
+                signatures.store(tx, url, signature)
+        except StorageError as exc:
+            stop_on_storage_error(self.crawler, exc)
+            raise DropItem(f"storage_error: {exc}") from None
         self.urls_this_run[url] = True
         self.hashes_this_run[digest] = (url, adapter.get("duplicate_of"))
         if declared:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
+logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "newscrawl"
 
@@ -16,6 +20,22 @@ def count(crawler: Any, name: str, source: str | None = None, value: int = 1) ->
     stats.inc_value(f"{STATS_PREFIX}/{name}", value)
     if source:
         stats.inc_value(f"{STATS_PREFIX}/source/{source}/{name}", value)
+
+
+def stop_on_storage_error(crawler: Any, exc: Exception, items: int = 1) -> None:
+    """The disk refused a write: count it, say it once, and stop the crawl (status failed).
+
+    Nothing half-written stays (each write is one transaction); what was not archived is still
+    claimed by this run and goes back to the queue on the next run.
+    """
+    stats = crawler.stats
+    count(crawler, "failed/storage_error", None, items)
+    if stats.get_value(f"{STATS_PREFIX}/error") is None:
+        stats.set_value(f"{STATS_PREFIX}/error", str(exc))
+        logger.error("Stopping the crawl: %s", exc)
+        engine = crawler.engine
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason="storage_error"))
 
 
 def drop(crawler: Any, item: Any, reason: str, message: str, kind: str | None = None) -> DropItem:

@@ -27,6 +27,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from newscrawl.archive.errors import ArchiveError
 from newscrawl.discover import (
     classify_url,
     detect_kind,
@@ -466,6 +467,13 @@ class NewsSpider(scrapy.Spider):
 
     def _discover_sitemap(self, response: Response, source: Source, depth: int) -> None:
         sitemap = parse_sitemap(response.body, response.url)
+        if b"<!ENTITY" in response.body[:65536]:
+            # Billion laughs / XXE: entities are never expanded nor loaded; say so once.
+            count(self.crawler, "failed/xml_entities", source.name)
+            logger.warning("Sitemap %s declares XML entities: not expanded", response.url)
+        if sitemap.truncated:
+            count(self.crawler, "failed/sitemap_truncated", source.name)
+            logger.warning("Sitemap %s is over the size or entry cap: read in part", response.url)
         if sitemap.kind == "sitemapindex":
             items = [
                 Discovered(u, source.name, "sitemap", depth, PRIORITY["sitemap"], response.url)
@@ -633,7 +641,10 @@ class NewsSpider(scrapy.Spider):
         """Record the run's outcome and counters in the archive."""
         if self.session is None:
             return
-        counters, summary = summarise(self.crawler.stats.get_stats())
+        stats = self.crawler.stats.get_stats()
+        counters, summary = summarise(stats)
+        if isinstance(stats.get("newscrawl/error"), str):
+            counters["error"] = stats["newscrawl/error"]
         status = {"finished": "completed", "shutdown": "stopped"}.get(reason, "failed")
         counters["close_reason"] = reason
         if self.poller is not None and self.poller.running:
@@ -645,5 +656,7 @@ class NewsSpider(scrapy.Spider):
                 self.session.finish(status, counters, summary)
             else:
                 self.session.finish_worker(self.worker, status, counters, summary)
+        except ArchiveError as exc:  # e.g. the disk is still full: the parent records the run
+            logger.error("Could not record the run's outcome: %s", exc)
         finally:
             self.session.close()

@@ -1,0 +1,1 @@
+"""Network safety helpers: address classification and a DNS resolver that enforces it."""
