@@ -66,6 +66,8 @@ EXTENSIONS = {
 
 # -- newscrawl's own settings -----------------------------------------------------------------
 NEWSCRAWL_DB = "archive/news.db"
+#: Crawl processes per run sharing the frontier ("auto": one per core, at most 4).
+NEWSCRAWL_PROCESSES = "auto"
 #: Articles per archive transaction.
 NEWSCRAWL_BATCH_SIZE = 50
 #: Seconds after which a partly filled batch is written anyway.
