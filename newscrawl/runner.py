@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +91,7 @@ def merge_counts(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def _merge_workers(db_path: str, run_id: int, returncodes: list[int]) -> None:
+def _merge_workers(db_path: str, run_id: int, returncodes: list[int], stopped: bool) -> None:
     """Record the run's outcome from its workers' outcomes."""
     with Archive.open(db_path, create=False) as archive:
         rows = archive.conn.execute(
@@ -105,7 +106,10 @@ def _merge_workers(db_path: str, run_id: int, returncodes: list[int]) -> None:
         counters["workers"] = len(returncodes)
         counters["pages_fetched"] = counters.get("fetched", 0)
         error = None
-        if len(rows) < len(returncodes) or statuses - {"completed", "stopped"}:
+        if stopped and (len(rows) < len(returncodes) or statuses - {"completed", "stopped"}):
+            status = "stopped"
+            error = "the crawl was stopped before it finished"
+        elif len(rows) < len(returncodes) or statuses - {"completed", "stopped"}:
             status = "failed"
             error = counters.get("error") or (
                 "a crawl process ended without recording its outcome (its log says why)"
@@ -117,44 +121,113 @@ def _merge_workers(db_path: str, run_id: int, returncodes: list[int]) -> None:
         archive.finish_run(run_id, status, counters, summary, error=error)
 
 
-def run_crawl(config: CrawlConfig, command: str = "crawl") -> RunOutcome:
-    """Run one crawl in worker processes sharing the frontier; return its recorded outcome."""
+@dataclass
+class CrawlProcesses:
+    """The worker processes of one crawl run, which the caller may stop, kill or wait for."""
+
+    run_id: int
+    db_path: str
+    processes: list[subprocess.Popen[bytes]]
+    started: float = field(default_factory=time.monotonic)
+    stop_requested: bool = False
+    killed: bool = False
+
+    @property
+    def pid(self) -> int:
+        """The first worker's process id."""
+        return int(self.processes[0].pid)
+
+    def running(self) -> bool:
+        """True while any worker process has not exited."""
+        return any(p.poll() is None for p in self.processes)
+
+    def signal(self, signum: int) -> None:
+        """Send a signal to every worker still running."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signum)
+
+    def stop(self) -> None:
+        """Ask the crawl to stop gracefully (SIGTERM: Scrapy finishes in-flight requests)."""
+        if self.running():
+            self.stop_requested = True
+            self.signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        """Stop the crawl at once (SIGKILL), when a graceful stop took too long."""
+        if self.running():
+            self.killed = True
+            self.signal(signal.SIGKILL)
+
+    def wait(self) -> RunOutcome:
+        """Wait for every worker, record the run's outcome from theirs, and return it."""
+        returncodes = [p.wait() for p in self.processes]
+        run = _read_run(self.db_path, self.run_id)
+        if run.get("status") in (None, "running"):
+            _merge_workers(
+                self.db_path, self.run_id, returncodes, self.stop_requested or self.killed
+            )
+            run = _read_run(self.db_path, self.run_id)
+        return RunOutcome(
+            run_id=self.run_id,
+            status=str(run.get("status")),
+            counters=json.loads(run.get("counters") or "{}"),
+            summary=json.loads(run.get("summary") or "{}"),
+            returncode=max(returncodes) if returncodes else 0,
+            error=run.get("error"),
+        )
+
+
+def start_crawl(
+    config: CrawlConfig,
+    command: str = "crawl",
+    *,
+    new_session: bool = False,
+    pass_fds: Sequence[int] = (),
+) -> CrawlProcesses:
+    """Record a run and start its worker processes (one per core unless configured)."""
     with Archive.open(config.db_path, create=True) as archive:
         run_id = archive.start_run(command, [s.name for s in config.sources])
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
     workers = worker_count({**_source_settings(config.sources), **config.settings})
-    children = []
-    for index in range(workers):
-        children.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "newscrawl.runner", config.to_json(run_id, index, workers)],
-                stdin=subprocess.DEVNULL,
-                env=env,
+    options: dict[str, Any] = {}
+    if sys.platform != "win32":
+        options["start_new_session"] = new_session
+        options["pass_fds"] = tuple(pass_fds)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for index in range(workers):
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "newscrawl.runner",
+                        config.to_json(run_id, index, workers),
+                    ],
+                    stdin=subprocess.DEVNULL,
+                    env=env,
+                    **options,
+                )
             )
-        )
-    returncodes = []
-    for child in children:
-        try:
-            returncodes.append(child.wait())
-        except KeyboardInterrupt:
-            for other in children:
-                if other.poll() is None:
-                    other.send_signal(signal.SIGINT)
-            returncodes.append(child.wait())
-    run = _read_run(config.db_path, run_id)
-    if run.get("status") in (None, "running"):
-        _merge_workers(config.db_path, run_id, returncodes)
-        run = _read_run(config.db_path, run_id)
-    returncode = max(returncodes) if returncodes else 0
-    return RunOutcome(
-        run_id=run_id,
-        status=str(run.get("status")),
-        counters=json.loads(run.get("counters") or "{}"),
-        summary=json.loads(run.get("summary") or "{}"),
-        returncode=returncode,
-        error=run.get("error"),
-    )
+    except OSError as exc:
+        for process in processes:
+            process.kill()
+        with Archive.open(config.db_path, create=False) as archive:
+            archive.finish_run(run_id, "failed", {}, {}, error=f"cannot start a crawl: {exc}")
+        raise
+    return CrawlProcesses(run_id, config.db_path, processes)
+
+
+def run_crawl(config: CrawlConfig, command: str = "crawl") -> RunOutcome:
+    """Run one crawl in worker processes sharing the frontier; return its recorded outcome."""
+    crawl = start_crawl(config, command)
+    try:
+        return crawl.wait()
+    except KeyboardInterrupt:
+        crawl.signal(signal.SIGINT)
+        return crawl.wait()
 
 
 def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Any:
