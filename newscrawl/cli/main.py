@@ -8,8 +8,10 @@ from newscrawl import __version__
 from newscrawl.cli.crawl import crawl_command
 from newscrawl.cli.demo import demo_command
 from newscrawl.cli.export import export_command
+from newscrawl.cli.extract import extract_command
 from newscrawl.cli.fts import fts_group
 from newscrawl.cli.history import history_command
+from newscrawl.cli.importing import import_command
 from newscrawl.cli.reextract import reextract_command
 from newscrawl.cli.schedule import schedule_command, sources_command
 from newscrawl.cli.search import search_command
@@ -34,6 +36,8 @@ for command in (
     crawl_command,
     search_command,
     export_command,
+    import_command,
+    extract_command,
     stats_command,
     runs_command,
     fts_group,

@@ -58,11 +58,8 @@ def _ld_free(meta: PageMeta) -> bool | None:
 
 def _has_paywall_marker(tree: etree._Element) -> bool:
     """Tell whether the page holds an element whose class or id names a paywall."""
-    for node in tree.xpath("//*[@class or @id]"):
-        attrs = f"{node.get('class', '')} {node.get('id', '')}".lower()
-        if any(marker in attrs for marker in PAYWALL_MARKERS):
-            return True
-    return False
+    attrs = " ".join(str(v) for v in tree.xpath("//@class | //@id")).lower()
+    return any(marker in attrs for marker in PAYWALL_MARKERS)
 
 
 def detect_access(
@@ -79,7 +76,7 @@ def detect_access(
             return "paywalled", "meta:article:content_tier"
         if low == "free":
             return "free", "meta:article:content_tier"
-    if _has_paywall_marker(tree) and text_words < TEASER_WORDS:
+    if text_words < TEASER_WORDS and _has_paywall_marker(tree):
         return "paywalled", "paywall-marker"
     if free is True:
         return "free", "json-ld"

@@ -103,9 +103,10 @@ def _pick_date(cands: list[tuple[str, str]], now: datetime | None) -> tuple[str,
 
 
 def _date_candidates(
-    tree: etree._Element, meta: PageMeta, rule: SiteRule | None
+    tree: etree._Element, meta: PageMeta, rule: SiteRule | None, now: datetime | None = None
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return raw published and modified candidates in order of trust."""
+    """Return raw published and modified candidates in order of trust (dates written in the
+    text are searched only when no structured or <time> date is usable: they come last)."""
     published: list[tuple[str, str]] = []
     if rule:
         published += [(v, rule.source()) for v in rule.select(tree, "published")]
@@ -115,27 +116,36 @@ def _date_candidates(
     published += [(raw, "time") for raw, kind in times if kind == "published"]
     published += [(raw, "time") for raw, kind in times if kind == "time"]
     modified += [(raw, "time") for raw, kind in times if kind == "modified"]
-    published += [(raw, "byline") for raw in visible.visible_dates(tree)]
+    if not any(normalize_date(raw, now) for raw, _ in published):
+        published += [(raw, "byline") for raw in visible.visible_dates(tree)]
     return published, modified
 
 
 def _authors(
     tree: etree._Element, meta: PageMeta, url: str, orgs: list[str], rule: SiteRule | None
 ) -> tuple[list[str], str | None]:
-    """Return the cleaned authors of the first source that yields people, and that source."""
+    """Return the cleaned authors of the first source that yields people, and that source.
+
+    A person named like the site itself (a one-person blog) is taken only when no source names
+    anyone else.
+    """
     sources: list[tuple[list[Any], str]] = []
     if rule and rule.authors:
         sources.append((list(rule.select(tree, "authors")), rule.source()))
     sources += fields.author_candidates(meta)
     for values, source in sources:
-        names = clean_authors(values, orgs)
+        names = clean_authors(values, orgs, site_person=False)
         if names:
             return names, source
     # Visible bylines one at a time: later ones are often comment or teaser authors.
     for value in visible.byline_authors(tree):
-        names = clean_authors([value], orgs)
+        names = clean_authors([value], orgs, site_person=False)
         if names:
             return names, "byline"
+    for values, source in sources:
+        names = clean_authors(values, orgs)
+        if names:
+            return names, source
     names = clean_authors(trafilatura_authors(tree, url), orgs)
     return (names, "trafilatura") if names else ([], None)
 
@@ -196,7 +206,11 @@ def extract_article(
         put("title", (meta_title, title_cands[0][1]))
     elif h1 and prefer_headline(meta_title, h1, org_names):
         same = meta_title is not None and clean_space(meta_title) == h1
-        put("title", (h1, title_cands[0][1] if same else "h1"))
+        if h1.isupper() and meta_title and meta_title.casefold() == h1.casefold():
+            # An h1 in capitals (a styling choice): the metadata has the headline's own case.
+            put("title", (meta_title, title_cands[0][1]))
+        else:
+            put("title", (h1, title_cands[0][1] if same else "h1"))
     elif title_cands:
         put("title", (meta_title, title_cands[0][1]))
 
@@ -204,7 +218,7 @@ def extract_article(
     if author_src:
         put("authors", (authors, author_src))
 
-    pub_cands, mod_cands = _date_candidates(tree, meta, rule)
+    pub_cands, mod_cands = _date_candidates(tree, meta, rule, now)
     url_date = date_from_url(url, now)
     if url_date:
         pub_cands.append((url_date[1], "url"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 from collections.abc import Iterable
@@ -23,6 +22,8 @@ _AUTHOR_LABEL = re.compile(
     r"|about\s+(?:the\s+author\s+)?)",
     re.IGNORECASE,
 )
+#: "Author Jane Doe" (a label run into the name, capitalised as in a byline).
+_BARE_LABEL = re.compile(r"^(?:Author|Written by|Posted by)\s+(?=[A-Z])")
 _NOISE = re.compile(
     r"\b(?:email the author|e-mail the author|follow (?:on|me on) \w+|view all posts|"
     r"more by this author|see all articles|all articles|contact the author|about the author)\b.*$",
@@ -53,13 +54,14 @@ _CREDENTIAL = re.compile(
 )
 
 
-def _raw_names(value: Any) -> list[tuple[str, bool]]:
-    """Flatten a raw author value into (name, is_organisation) pairs."""
-    out: list[tuple[str, bool]] = []
+def _raw_names(value: Any) -> list[tuple[str, str]]:
+    """Flatten a raw author value into (name, kind) pairs; kind is "person", "org" (declared so
+    by a JSON-LD/microdata type) or "" (a bare string)."""
+    out: list[tuple[str, str]] = []
     if value is None:
         return out
     if isinstance(value, str):
-        out.append((value, False))
+        out.append((value, ""))
     elif isinstance(value, dict):
         types = value.get("@type", "")
         type_list = types if isinstance(types, list) else [types]
@@ -73,7 +75,7 @@ def _raw_names(value: Any) -> list[tuple[str, bool]]:
         if not name and value.get("givenName"):
             name = f"{value.get('givenName')} {value.get('familyName') or ''}"
         if isinstance(name, str):
-            out.append((name, is_org))
+            out.append((name, "org" if is_org else "person" if "person" in type_names else ""))
     elif isinstance(value, Iterable):
         for item in value:
             out.extend(_raw_names(item))
@@ -163,6 +165,10 @@ _TRAILING_WHEN = re.compile(
 )
 
 
+#: Two to four capitalised words without "The": a person's name rather than a brand.
+_PERSONAL_NAME = re.compile(r"^(?!(?:the|The|THE)\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
+
+
 def looks_like_name(name: str) -> bool:
     """Tell whether a string reads as a person's name: capitalised words, no sentence words."""
     if name.casefold() in _NOT_NAMES:
@@ -184,7 +190,7 @@ def looks_like_name(name: str) -> bool:
 def clean_author(name: str) -> str | None:
     """Strip a byline fragment down to a person's name, or None when it is not one."""
     name = clean_space(_EMAIL.sub(" ", html.unescape(name)))
-    name = _PREFIX.sub("", _AUTHOR_LABEL.sub("", name))
+    name = _PREFIX.sub("", _AUTHOR_LABEL.sub("", _BARE_LABEL.sub("", name)))
     name = _TRAILING_WHEN.sub("", _NOISE.sub("", name))
     if _ROLE_ONLY.match(name):
         return None  # only a job title ("Associate Editor")
@@ -206,19 +212,21 @@ def clean_author(name: str) -> str | None:
     return name if looks_like_name(name) else None
 
 
-def clean_authors(values: Iterable[Any], org_names: Iterable[str] = ()) -> list[str]:
+def clean_authors(
+    values: Iterable[Any], org_names: Iterable[str] = (), site_person: bool = True
+) -> list[str]:
     """Clean raw author values into a deduplicated list of people's names.
 
     Splits "A and B", "A & B", "A, B"; strips "By"; drops organisations (JSON-LD Organization,
-    the site's or publisher's own name, "Staff"-like names), URLs and e-mail addresses.
+    the site's or publisher's own name, "Staff"-like names), URLs and e-mail addresses. The site's
+    name is kept when `site_person` is set, it is declared a person and no one else is named.
     """
     orgs = {clean_space(o).casefold() for o in org_names if o}
     names: list[str] = []
+    site_persons: list[str] = []
     seen: set[str] = set()
     for value in values:
-        for raw, is_org in _raw_names(value):
-            if is_org:
-                continue
+        for raw, kind in _raw_names(value):
             text = _AUTHOR_LABEL.sub("", _PREFIX.sub("", clean_space(raw)))
             pieces = [text] if _URL.search(text) else _split_names(text)
             for piece in pieces:
@@ -226,22 +234,32 @@ def clean_authors(values: Iterable[Any], org_names: Iterable[str] = ()) -> list[
                 if not name:
                     continue
                 key = name.casefold()
-                if key in orgs or key in seen or _ORG_WORDS.search(name):
+                if key in seen:
                     continue
                 seen.add(key)
-                names.append(name)
-    return names
+                if kind == "org" or _ORG_WORDS.search(name):
+                    site_persons.append(name)  # "Metro Desk": only when no one is named
+                elif key not in orgs:
+                    names.append(name)
+                elif kind == "person" or (kind == "" and _PERSONAL_NAME.match(name)):
+                    site_persons.append(name)
+    # The site's own name is no author, unless it is declared a person and no one else is named
+    # (one-person sites and blogs are named after their author).
+    return names or (site_persons if site_person else [])
 
 
 def trafilatura_authors(tree: etree._Element, url: str | None) -> list[str]:
-    """Return the author names trafilatura's metadata heuristics find (a last-resort source)."""
+    """Return the author names trafilatura's byline heuristics find (a last-resort source).
+
+    Only its markup search runs (`extract_author`): the meta tags and JSON-LD it would read first
+    have already been read, and its full metadata pass would also search dates (slow).
+    """
     try:
-        from trafilatura.metadata import extract_metadata
+        from trafilatura.metadata import extract_author
     except ImportError:  # pragma: no cover - trafilatura is a dependency
         return []
     try:
-        found = extract_metadata(copy.deepcopy(tree), url)
+        author = extract_author(tree)
     except Exception:  # noqa: BLE001 - a heuristic must never break extraction
         return []
-    author = getattr(found, "author", None)
     return [part.strip() for part in author.split(";")] if author else []

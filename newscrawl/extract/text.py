@@ -7,8 +7,10 @@ import html
 import re
 from collections import Counter
 
-import trafilatura
 from lxml import etree
+from trafilatura.core import bare_extraction
+from trafilatura.settings import Extractor
+from trafilatura.xml import xmltotxt
 
 from newscrawl.extract.document import clean_space
 
@@ -34,16 +36,34 @@ _FURNITURE_LINE = re.compile(
     r"|share(?: this)?(?: article| story| post)?|share on \w+|subscribe(?: now| today)?"
     r"|sign up(?: now)?|read more|related(?: articles| stories| posts| content)?"
     r"|click here to .*|follow us on .*|(?:please )?subscribe to (?:continue|keep) reading.*"
-    r"|continue reading.*|skip to (?:main )?content|back to top|copy link|print|email)\W*$",
+    r"|continue reading.*|skip to (?:main )?content|back to top|copy link|print|email"
+    r"|(?:you|you'll|you may|you might) (?:may )?also (?:like|enjoy)|more from .{1,40}|read also"
+    r"|(?:see|read) also:.*|recommended(?: for you| stories| articles)?|most (?:popular|read)"
+    r"|trending(?: now| stories)?|related coverage|more stories|up next|watch:.{0,80})\W*$",
     re.IGNORECASE,
 )
+#: A byline or date line that trafilatura keeps at the top or bottom of the text.
+_BYLINE_LINE = re.compile(
+    r"^(?:(?:written|reported|posted|published|story)\s+)?by\s*:?\s+\S.{0,80}$", re.IGNORECASE
+)
+#: An all-capitals call to action ("GET THE APP BY CLICKING HERE").
+_SHOUTED_PROMO = re.compile(
+    r"\b(?:CLICK|SUBSCRIBE|SIGN UP|DOWNLOAD|NEWSLETTER|GET THE|FOLLOW US|WATCH|READ MORE)\b"
+)
+
+
+_WORDISH_TOKEN = re.compile(r"[^\s]*\w[^\s]*")
 
 
 def count_words(text: str | None) -> int:
     """Count the words of a text: whitespace-separated tokens holding a letter or digit, and each
     CJK character (those scripts do not separate words with spaces)."""
+    if not text:
+        return 0
+    if not _CJK.search(text):
+        return len(_WORDISH_TOKEN.findall(text))
     total = 0
-    for tok in (text or "").split():
+    for tok in text.split():
         cjk = len(_CJK.findall(tok))
         if cjk:
             total += cjk + len(_WORD.findall(_CJK.sub(" ", tok)))
@@ -57,11 +77,23 @@ def _loose(text: str) -> str:
     return re.sub(r"\W+", "", text.casefold())
 
 
+def _is_furniture(para: str) -> bool:
+    """Tell whether a paragraph is a label, a call to action or a byline line."""
+    if _FURNITURE_LINE.match(para):
+        return True
+    words = para.split()
+    if len(words) <= 12 and _BYLINE_LINE.match(para) and not para.rstrip().endswith("."):
+        return True
+    return len(words) <= 14 and para.isupper() and bool(_SHOUTED_PROMO.search(para))
+
+
 def tidy_body(text: str, title: str | None = None) -> str:
-    """Drop a leading repeat of the headline and short furniture lines (share, subscribe...)."""
-    paras = [p for p in text.split("\n\n") if p and not _FURNITURE_LINE.match(p)]
-    if paras and title and _loose(paras[0]) == _loose(title):
-        paras = paras[1:]
+    """Drop repeats of the headline near the top and short furniture lines (share, subscribe,
+    bylines)."""
+    paras = [p for p in text.split("\n\n") if p and not _is_furniture(p)]
+    if title:
+        head = _loose(title)
+        paras = [p for i, p in enumerate(paras) if i >= 3 or _loose(p) != head]
     return "\n\n".join(paras)
 
 
@@ -91,43 +123,70 @@ def prune_furniture(tree: etree._Element) -> None:
                 parent.remove(node)
 
 
-def trafilatura_text(
-    tree: etree._Element,
-    url: str | None,
-    precision: bool = False,
-    recall: bool = False,
-    comments: bool = False,
-) -> str:
-    """Run trafilatura on a pruned copy of the tree; return paragraphs joined by blank lines."""
-    work = copy.deepcopy(tree)
-    prune_furniture(work)
-    result = trafilatura.extract(
-        work,
-        url=url,
-        include_comments=comments,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        favor_precision=precision,
-        favor_recall=recall,
-        deduplicate=False,
-        with_metadata=False,
-    )
-    return _paragraphs(result or "")
+def _extractor(mode: str) -> Extractor:
+    """Return (and cache) trafilatura's options for one focus: "recall", "balanced", "precision"."""
+    options = _EXTRACTORS.get(mode)
+    if options is None:
+        options = Extractor(
+            output_format="python",
+            fast=False,
+            precision=mode == "precision",
+            recall=mode == "recall",
+            comments=False,
+            formatting=False,
+            links=False,
+            images=False,
+            tables=True,
+            dedup=False,
+            with_metadata=False,
+        )
+        _EXTRACTORS[mode] = options
+    return options
 
 
-#: The precise extraction is kept when it retains at least this share of the recall-oriented one.
-PRECISE_SHARE = 0.8
+_EXTRACTORS: dict[str, Extractor] = {}
+#: Elements of trafilatura's output that end an article only as furniture (related headlines).
+_TRAILING_FURNITURE = frozenset({"head"})
+
+
+def trafilatura_text(tree: etree._Element, url: str | None, mode: str = "recall") -> str:
+    """Run trafilatura once on the (already pruned) tree and return paragraphs joined by blank
+    lines; trailing headings and link lists after the last paragraph are dropped.
+
+    The tree is not modified (trafilatura works on its own copy).
+    """
+    try:
+        doc = bare_extraction(tree, url=url, options=_extractor(mode))
+    except Exception:  # noqa: BLE001 - a broken page must not break extraction
+        return ""
+    body = getattr(doc, "body", None) if doc is not None else None
+    if body is None:
+        return ""
+    while len(body) > 1 and body[-1].tag in _TRAILING_FURNITURE:
+        body.remove(body[-1])
+    return _paragraphs(xmltotxt(body, False) or "")
+
+
+#: Below this many words the recall pass may have picked a fragment; a balanced pass is tried too.
+SHORT_BODY_WORDS = 250
 
 
 def extract_body(tree: etree._Element, url: str | None) -> str:
-    """Extract the body twice (favouring recall, then precision) and keep the precise text unless
-    it lost a sizeable part of the body; that drops more furniture without truncating articles."""
-    full = trafilatura_text(tree, url, recall=True)
-    precise = trafilatura_text(tree, url, precision=True)
-    if precise and count_words(precise) >= PRECISE_SHARE * count_words(full):
-        return precise
-    return full
+    """Extract the body with one trafilatura pass favouring recall on a pruned copy of the tree.
+
+    Furniture is removed by `prune_furniture` before and `tidy_body` after, which keeps the
+    precision of a second, precision-oriented pass at half the cost. Only when the text is short
+    (the recall pass may have settled on a fragment) is a balanced pass run as well, and the
+    longer text kept.
+    """
+    work = copy.deepcopy(tree)
+    prune_furniture(work)
+    text = trafilatura_text(work, url)
+    if count_words(text) < SHORT_BODY_WORDS:
+        other = trafilatura_text(work, url, mode="balanced")
+        if count_words(other) > count_words(text):
+            return other
+    return text
 
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:

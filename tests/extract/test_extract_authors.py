@@ -44,8 +44,20 @@ def test_credentials_after_comma_are_not_names() -> None:
     assert clean_authors(["Dylan Bailey, MS, RD"]) == ["Dylan Bailey"]
 
 
-def test_staff_desks_are_dropped() -> None:
-    assert clean_authors(["Metro Desk", "News Staff"]) == []
+def test_staff_desks_are_dropped_next_to_people() -> None:
+    assert clean_authors(["Metro Desk", "Jane Doe"]) == ["Jane Doe"]
+    assert clean_authors(["Metro Desk", "News Staff"], site_person=False) == []
+
+
+def test_staff_desk_or_organisation_is_kept_when_no_one_else_is_named() -> None:
+    # The byline credits a desk or the publisher itself: better than no author at all.
+    assert clean_authors(["Metro Desk", "News Staff"]) == ["Metro Desk", "News Staff"]
+    assert clean_authors([{"@type": "Organization", "name": "Supermove"}]) == ["Supermove"]
+
+
+def test_one_person_site_named_after_its_author() -> None:
+    assert clean_authors(["Russell Miller"], org_names=["Russell Miller"]) == ["Russell Miller"]
+    assert clean_authors(["Russell Miller"], org_names=["Russell Miller"], site_person=False) == []
 
 
 def test_sentence_fragments_are_not_names() -> None:
