@@ -56,6 +56,8 @@ def test_readme_command_runs(
     workdir = tmp_path / "work"
     (workdir / "archive").mkdir(parents=True)
     shutil.copy(archive_path, workdir / "archive" / "news.db")
+    # README examples that read saved pages use the repository's fixtures.
+    shutil.copytree(ROOT / "tests" / "fixtures" / "pages", workdir / "tests" / "fixtures" / "pages")
     monkeypatch.chdir(workdir)
     monkeypatch.delenv("NEWSCRAWL_DB", raising=False)
     if args[0] in PARSE_ONLY:
