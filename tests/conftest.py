@@ -53,6 +53,12 @@ SAMPLE_ARTICLES: list[dict[str, Any]] = [
 
 
 @pytest.fixture
+def sample_articles() -> list[dict[str, Any]]:
+    """The sample articles the `archive` fixtures hold."""
+    return [dict(a) for a in SAMPLE_ARTICLES]
+
+
+@pytest.fixture
 def archive_path(tmp_path: Path) -> Path:
     """Path of an archive file holding the sample articles."""
     path = tmp_path / "news.db"

@@ -156,6 +156,85 @@ class SearchResult:
     query: str | None
     hits: list[dict[str, Any]] = field(default_factory=list)
     note: str | None = None
+    #: True when the query matched more than the cap and only the newest matches were ranked.
+    bounded: bool = False
+
+
+#: Matches ranked at most per query: a query matching more ranks only the most recently
+#: archived this many (by rowid) and says so in its note. Chosen so that no query takes more
+#: than about a second on a 1M-article archive (see bench/RESULTS.md, "Search latency").
+MAX_RANKED = 50_000
+
+_HIT_COLUMNS = "a.id, a.url, a.title, a.source, a.authors, a.published, a.language, a.section"
+
+
+def count_matches(conn: sqlite3.Connection, fts_query: str, cap: int) -> int:
+    """How many articles match `fts_query`, counting no further than ``cap + 1``."""
+    row = conn.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (fts_query, int(cap) + 1),
+    ).fetchone()
+    return int(row[0])
+
+
+def _ranked_ids(
+    conn: sqlite3.Connection,
+    fts_query: str,
+    where: str,
+    params: list[Any],
+    order: str,
+    limit: int,
+    offset: int,
+    cap: int | None,
+) -> list[tuple[int, float]]:
+    """(id, bm25) of one page of hits, without snippets; only the newest `cap` when bounded."""
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    candidates = (
+        "SELECT articles_fts.rowid AS id, "
+        f"bm25(articles_fts, {weights}) AS rank FROM articles_fts "
+        "JOIN articles a ON a.id = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ? AND {where}"
+    )
+    args: list[Any] = [fts_query, *params]
+    if cap is not None:
+        candidates += " ORDER BY articles_fts.rowid DESC LIMIT ?"
+        args.append(int(cap))
+    sql = (
+        f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
+        f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
+    )
+    rows = conn.execute(sql, [*args, max(0, int(limit)), max(0, int(offset))]).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def _hits(
+    conn: sqlite3.Connection,
+    fts_query: str,
+    ranked: list[tuple[int, float]],
+    highlight: tuple[str, str],
+) -> list[dict[str, Any]]:
+    """The hit rows (with snippets) of already ranked ids, in their ranked order."""
+    if not ranked:
+        return []
+    marks = ", ".join("?" for _ in ranked)
+    rows = conn.execute(
+        f"SELECT {_HIT_COLUMNS}, snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet "
+        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})",
+        [clean_text(highlight[0]), clean_text(highlight[1]), fts_query, *(i for i, _ in ranked)],
+    ).fetchall()
+    by_id = {int(r["id"]): r for r in rows}
+    hits = []
+    for article_id, rank in ranked:
+        row = by_id.get(article_id)
+        if row is None:  # deleted between the two queries
+            continue
+        hit = dict(row)
+        hit["authors"] = json.loads(hit["authors"] or "[]")
+        hit["rank"] = rank
+        hit["snippet"] = " ".join((hit["snippet"] or "").split())
+        hits.append(hit)
+    return hits
 
 
 def search(
@@ -168,10 +247,13 @@ def search(
     limit: int = 20,
     offset: int = 0,
     highlight: tuple[str, str] = ("[", "]"),
+    max_ranked: int | None = None,
 ) -> SearchResult:
     """Search the archive; ranked by bm25 with title over description, authors and body.
 
-    Raises `InvalidQueryError` only for raw FTS5 syntax errors and bad filter values.
+    A query matching more than `max_ranked` articles (default `MAX_RANKED`; 0 for no cap) is
+    answered from its most recently archived `max_ranked` matches only, and the result's note
+    says so. Raises `InvalidQueryError` only for raw FTS5 syntax errors and bad filter values.
     """
     if sort not in SORTS:
         raise InvalidQueryError(f"invalid sort {sort!r}: use one of {', '.join(SORTS)}")
@@ -181,39 +263,31 @@ def search(
     if not fts_query:
         return SearchResult(query=None, note="nothing to search for: the query has no words")
     order = {
-        "relevance": "rank",
-        "newest": "a.published IS NULL, a.published DESC, rank",
-        "oldest": "a.published IS NULL, a.published ASC, rank",
+        "relevance": "c.rank",
+        "newest": "a.published IS NULL, a.published DESC, c.rank",
+        "oldest": "a.published IS NULL, a.published ASC, c.rank",
     }[sort]
-    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-    sql = (
-        "SELECT a.id, a.url, a.title, a.source, a.authors, a.published, a.language, a.section, "
-        f"snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet, "
-        f"bm25(articles_fts, {weights}) AS rank "
-        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ? AND {where} "
-        f"ORDER BY {order} LIMIT ? OFFSET ?"
-    )
-    args = [
-        clean_text(highlight[0]),
-        clean_text(highlight[1]),
-        fts_query,
-        *params,
-        max(0, int(limit)),
-        max(0, int(offset)),
-    ]
+    cap = MAX_RANKED if max_ranked is None else max(0, int(max_ranked))
+    started = not conn.in_transaction
+    if started:  # one read snapshot for the count, the ranking and the snippets
+        conn.execute("BEGIN")
     try:
-        rows = conn.execute(sql, args).fetchall()
+        bounded = bool(cap) and count_matches(conn, fts_query, cap) > cap
+        ranked = _ranked_ids(
+            conn, fts_query, where, params, order, limit, offset, cap if bounded else None
+        )
+        hits = _hits(conn, fts_query, ranked, highlight)
     except sqlite3.OperationalError as exc:
-        message = str(exc)
         if raw:
-            raise InvalidQueryError(f"invalid search query {fts_query!r}: {message}") from None
+            raise InvalidQueryError(f"invalid search query {fts_query!r}: {exc}") from None
         raise
-    hits = []
-    for row in rows:
-        hit = dict(row)
-        hit["authors"] = json.loads(hit["authors"] or "[]")
-        hit["rank"] = float(hit["rank"])
-        hit["snippet"] = " ".join((hit["snippet"] or "").split())
-        hits.append(hit)
-    return SearchResult(query=fts_query, hits=hits)
+    finally:
+        if started and conn.in_transaction:
+            conn.execute("COMMIT")
+    note = None
+    if bounded:
+        note = (
+            f"more than {cap:,} articles match: only the {cap:,} most recently archived matches "
+            "were ranked; add words or filters to narrow the search"
+        )
+    return SearchResult(query=fts_query, hits=hits, note=note, bounded=bounded)

@@ -1,0 +1,66 @@
+"""Search stays fast for very common words: above a cap only the newest matches are ranked."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newscrawl.archive import Archive, Filters, search
+from newscrawl.archive.bulk import bulk_load
+
+search_module = importlib.import_module("newscrawl.archive.search")
+
+
+@pytest.fixture
+def crowded(tmp_path: Path) -> Iterator[Archive]:
+    """An archive where 'ferry' is in every article and 'zeppelin' in two."""
+    rows = [
+        {
+            "url": f"https://bounds.example/{i}",
+            "title": f"Ferry news {i}",
+            "published": f"2025-09-{1 + i % 28:02d}T06:00:00Z",
+            "source": "odd" if i % 2 else "even",
+            "text": "The ferry sailed. " + ("A zeppelin flew over." if i in (3, 70) else ""),
+        }
+        for i in range(80)
+    ]
+    archive = Archive.open(tmp_path / "news.db")
+    bulk_load(archive, rows)
+    yield archive
+    archive.close()
+
+
+def test_a_common_term_above_the_cap_is_ranked_among_the_newest_matches(crowded: Archive) -> None:
+    result = search(crowded.conn, "ferry", max_ranked=10, limit=50)
+    assert result.bounded
+    assert result.note is not None and "more than 10 articles match" in result.note
+    assert sorted(hit["id"] for hit in result.hits) == list(range(71, 81))
+
+
+def test_a_rare_term_gets_no_note(crowded: Archive) -> None:
+    result = search(crowded.conn, "zeppelin", max_ranked=10)
+    assert not result.bounded and result.note is None
+    assert len(result.hits) == 2
+
+
+def test_the_module_cap_applies_by_default(
+    crowded: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "MAX_RANKED", 20)
+    assert search(crowded.conn, "ferry").bounded
+    assert not search(crowded.conn, "ferry", max_ranked=0).bounded
+    assert not search(crowded.conn, "ferry", max_ranked=80).bounded
+
+
+def test_bounded_search_keeps_filters_and_sorts(crowded: Archive) -> None:
+    result = search(
+        crowded.conn, "ferry", max_ranked=10, filters=Filters(source="odd"), sort="newest"
+    )
+    assert result.bounded
+    assert {hit["source"] for hit in result.hits} == {"odd"}
+    assert len(result.hits) == 10
+    published = [hit["published"] for hit in result.hits]
+    assert published == sorted(published, reverse=True)
