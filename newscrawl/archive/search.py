@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -160,21 +161,50 @@ class SearchResult:
     bounded: bool = False
 
 
-#: Matches ranked at most per query: a query matching more ranks only the most recently
-#: archived this many (by rowid) and says so in its note. Chosen so that no query takes more
-#: than about a second on a 1M-article archive (see bench/RESULTS.md, "Search latency").
-MAX_RANKED = 50_000
+#: Matches ranked at most per query: a query matching more ranks (and filters) only the most
+#: recently archived this many (by rowid) and says so in its note. Chosen so that no query takes
+#: more than about a second on a 1M-article archive (bench/RESULTS.md, "Search latency").
+MAX_RANKED = 20_000
+#: Seconds the match count may take. A query that cannot even be counted that fast (a phrase of
+#: very common words, which FTS5 checks position by position) searches only the newest
+#: `WINDOW_ARTICLES` articles instead, and says so.
+COUNT_BUDGET = 0.15
+#: Articles (the most recently archived) searched by a query too costly to count.
+WINDOW_ARTICLES = 100_000
 
 _HIT_COLUMNS = "a.id, a.url, a.title, a.source, a.authors, a.published, a.language, a.section"
 
 
-def count_matches(conn: sqlite3.Connection, fts_query: str, cap: int) -> int:
-    """How many articles match `fts_query`, counting no further than ``cap + 1``."""
-    row = conn.execute(
-        "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
-        (fts_query, int(cap) + 1),
-    ).fetchone()
-    return int(row[0])
+class _TooSlow(Exception):
+    """The bounded count ran out of its time budget."""
+
+
+def count_matches(
+    conn: sqlite3.Connection, fts_query: str, cap: int, budget: float | None = None
+) -> int:
+    """How many articles match `fts_query`, counting no further than ``cap + 1``.
+
+    With a `budget` (seconds), raises `_TooSlow` when the count takes longer.
+    """
+    sql = "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
+    if budget is None:
+        return int(conn.execute(sql, (fts_query, int(cap) + 1)).fetchone()[0])
+    deadline = time.monotonic() + budget
+    expired = [False]
+
+    def check() -> int:
+        expired[0] = time.monotonic() > deadline
+        return int(expired[0])
+
+    conn.set_progress_handler(check, 20_000)
+    try:
+        return int(conn.execute(sql, (fts_query, int(cap) + 1)).fetchone()[0])
+    except sqlite3.OperationalError:
+        if expired[0]:
+            raise _TooSlow from None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def _ranked_ids(
@@ -186,24 +216,36 @@ def _ranked_ids(
     limit: int,
     offset: int,
     cap: int | None,
+    min_rowid: int | None = None,
 ) -> list[tuple[int, float]]:
-    """(id, bm25) of one page of hits, without snippets; only the newest `cap` when bounded."""
+    """(id, bm25) of one page of hits, without snippets.
+
+    With `cap`, only the newest `cap` matches are ranked and filtered; with `min_rowid`, only
+    articles from that rowid on are searched.
+    """
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-    candidates = (
-        "SELECT articles_fts.rowid AS id, "
-        f"bm25(articles_fts, {weights}) AS rank FROM articles_fts "
-        "JOIN articles a ON a.id = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ? AND {where}"
-    )
-    args: list[Any] = [fts_query, *params]
+    rank = f"bm25(articles_fts, {weights}) AS rank"
+    args: list[Any] = [fts_query]
     if cap is not None:
-        candidates += " ORDER BY articles_fts.rowid DESC LIMIT ?"
+        candidates = (
+            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
+            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rowid DESC LIMIT ?"
+        )
         args.append(int(cap))
-    sql = (
-        f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
-        f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
-    )
-    rows = conn.execute(sql, [*args, max(0, int(limit)), max(0, int(offset))]).fetchall()
+        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
+        sql += f"WHERE {where} "
+    else:
+        window = "" if min_rowid is None else "AND articles_fts.rowid >= ? "
+        if min_rowid is not None:
+            args.append(int(min_rowid))
+        candidates = (
+            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
+            "JOIN articles a ON a.id = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ? {window}AND {where}"
+        )
+        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
+    sql += f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
+    rows = conn.execute(sql, [*args, *params, max(0, int(limit)), max(0, int(offset))]).fetchall()
     return [(int(r[0]), float(r[1])) for r in rows]
 
 
@@ -271,10 +313,35 @@ def search(
     started = not conn.in_transaction
     if started:  # one read snapshot for the count, the ranking and the snippets
         conn.execute("BEGIN")
+    note = None
     try:
-        bounded = bool(cap) and count_matches(conn, fts_query, cap) > cap
+        bounded, min_rowid = False, None
+        if cap:
+            try:
+                bounded = count_matches(conn, fts_query, cap, COUNT_BUDGET) > cap
+            except _TooSlow:
+                top = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+                min_rowid = int(top) - WINDOW_ARTICLES + 1
+                note = (
+                    "this query is too costly to run over the whole archive: only the "
+                    f"{WINDOW_ARTICLES:,} most recently archived articles were searched; "
+                    "use fewer very common words"
+                )
+        if bounded:
+            note = (
+                f"more than {cap:,} articles match: only the {cap:,} most recently archived "
+                "matches were ranked and filtered; add words or filters to narrow the search"
+            )
         ranked = _ranked_ids(
-            conn, fts_query, where, params, order, limit, offset, cap if bounded else None
+            conn,
+            fts_query,
+            where,
+            params,
+            order,
+            limit,
+            offset,
+            cap if bounded else None,
+            min_rowid,
         )
         hits = _hits(conn, fts_query, ranked, highlight)
     except sqlite3.OperationalError as exc:
@@ -284,10 +351,5 @@ def search(
     finally:
         if started and conn.in_transaction:
             conn.execute("COMMIT")
-    note = None
-    if bounded:
-        note = (
-            f"more than {cap:,} articles match: only the {cap:,} most recently archived matches "
-            "were ranked; add words or filters to narrow the search"
-        )
+    bounded = bounded or min_rowid is not None
     return SearchResult(query=fts_query, hits=hits, note=note, bounded=bounded)

@@ -60,7 +60,23 @@ def test_bounded_search_keeps_filters_and_sorts(crowded: Archive) -> None:
         crowded.conn, "ferry", max_ranked=10, filters=Filters(source="odd"), sort="newest"
     )
     assert result.bounded
+    # The newest 10 matches are ranked, then filtered: 5 of them are odd.
+    assert {hit["id"] for hit in result.hits} <= set(range(71, 81))
     assert {hit["source"] for hit in result.hits} == {"odd"}
-    assert len(result.hits) == 10
+    assert len(result.hits) == 5
     published = [hit["published"] for hit in result.hits]
     assert published == sorted(published, reverse=True)
+
+
+def test_a_query_too_costly_to_count_searches_only_the_newest_articles(
+    crowded: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def too_slow(*args: object, **kwargs: object) -> int:
+        raise search_module._TooSlow
+
+    monkeypatch.setattr(search_module, "count_matches", too_slow)
+    monkeypatch.setattr(search_module, "WINDOW_ARTICLES", 10)
+    result = search(crowded.conn, "ferry", limit=50)
+    assert result.bounded
+    assert result.note is not None and "10 most recently archived articles" in result.note
+    assert sorted(hit["id"] for hit in result.hits) == list(range(71, 81))

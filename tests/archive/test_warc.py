@@ -25,8 +25,12 @@ def write_pages(writer: WarcWriter, n: int) -> list:
         body = gzip.compress(f"<html><p>story {i}</p></html>".encode() * 30)
         captures.append(
             writer.write(
-                f"http://127.0.0.1/story/{i}", "GET", [("User-Agent", "newscrawl/test")], 200,
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")], body,
+                f"http://127.0.0.1/story/{i}",
+                "GET",
+                [("User-Agent", "newscrawl/test")],
+                200,
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
+                body,
             )
         )
     return captures

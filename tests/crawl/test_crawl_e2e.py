@@ -55,7 +55,7 @@ def _seed_articles() -> list[dict[str, Any]]:
         seed_article(
             files[0],
             publisher="harbor",
-            authors=["Staff Reporter"],
+            authors=["Min-ji Kang"],
             published="2025-09-02T07:30:00+09:00",
             section="World",
             slug="kim-missile-drill-beijing-parade",

@@ -15,7 +15,11 @@ NOW = datetime(2025, 9, 2, 12, 0, tzinfo=timezone.utc)
 
 
 def test_schedule_parses_and_sorts() -> None:
-    assert parse_schedule("6h, 1h,2d") == [timedelta(hours=1), timedelta(hours=6), timedelta(days=2)]
+    assert parse_schedule("6h, 1h,2d") == [
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(days=2),
+    ]
     assert parse_schedule("") == []
 
 
