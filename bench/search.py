@@ -8,7 +8,8 @@ Each archive is generated once with the bulk path (`newscrawl.archive.bulk.bulk_
 reused by later runs. Query terms are picked from the index itself (``fts5vocab``) by document
 frequency, so "rare", "medium" and "common" mean the same thing at every size:
 
-- rare: in 5-100 articles (or the least frequent words, at 1M); medium: in 0.5-2 % of them; common: in more than 30 %;
+- rare: in 5-100 articles (or the least frequent words, at 1M); medium: in 0.5-2 % of them;
+  common: in more than 30 %;
 - phrase: two adjacent words taken from a random article; common phrase: "of the", "in the"...;
 - two words (both medium), filters (source + since, language), newest first, and the same
   for common words (the bounded path).
