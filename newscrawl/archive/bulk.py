@@ -26,28 +26,13 @@ from typing import Any
 from newscrawl.archive.errors import translate
 from newscrawl.archive.schema import FTS_COLUMNS
 from newscrawl.archive.store import WRITABLE_COLUMNS, Archive, article_to_row
+from newscrawl.archive.versions import COPIED_FIELDS
 from newscrawl.isotime import utc_now
 
 #: Articles per transaction of a bulk load.
 DEFAULT_BATCH = 20_000
 #: Page cache used while bulk loading (KiB, as ``PRAGMA cache_size`` takes negative numbers).
 BULK_CACHE_KIB = 256 * 1024
-
-_VERSION_COPY = (
-    "title",
-    "authors",
-    "published",
-    "modified",
-    "description",
-    "section",
-    "tags",
-    "image",
-    "language",
-    "text",
-    "extractor_version",
-    "warc_file",
-    "warc_offset",
-)
 
 
 @dataclass
@@ -101,7 +86,7 @@ def _load_batch(
             (before,),
         )
         if with_versions:
-            copied = ", ".join(_VERSION_COPY)
+            copied = ", ".join(COPIED_FIELDS)
             conn.execute(
                 "INSERT INTO article_versions (url, version, reason, fetched_at, content_hash, "
                 f"changed, diff, {copied}) SELECT url, 1, ?, last_seen, content_hash, '[]', NULL, "

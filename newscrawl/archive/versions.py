@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from newscrawl.archive.schema import VERSIONED_FIELDS
+from newscrawl.archive.schema import VERSION_COLUMNS, VERSIONED_FIELDS
 from newscrawl.items import LIST_FIELDS
 
 #: Why a version was made: a crawl, a re-check of a known article, or a re-extraction.
@@ -50,6 +50,19 @@ def unified_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     )
 
 
+#: Columns of a version copied as they are from the article row.
+COPIED_FIELDS = tuple(
+    c
+    for c in VERSION_COLUMNS
+    if c not in ("id", "url", "version", "reason", "fetched_at", "changed", "diff", "content_hash")
+)
+_INSERT_COLUMNS = tuple(c for c in VERSION_COLUMNS if c != "id")
+_INSERT_SQL = (
+    f"INSERT INTO article_versions ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _INSERT_COLUMNS)})"
+)
+
+
 def insert_version(
     conn: sqlite3.Connection,
     row: Mapping[str, Any],
@@ -59,41 +72,15 @@ def insert_version(
     diff: str | None,
 ) -> None:
     """Record one version of an article (inside the caller's transaction)."""
-    conn.execute(
-        "INSERT INTO article_versions (url, version, reason, fetched_at, content_hash, changed, "
-        "diff, title, authors, published, modified, description, section, tags, image, language, "
-        "text, extractor_version, warc_file, warc_offset) VALUES (:url, :version, :reason, "
-        ":fetched_at, :content_hash, :changed, :diff, :title, :authors, :published, :modified, "
-        ":description, :section, :tags, :image, :language, :text, :extractor_version, "
-        ":warc_file, :warc_offset)",
-        {
-            **{
-                k: row.get(k)
-                for k in (
-                    "url",
-                    "content_hash",
-                    "title",
-                    "authors",
-                    "published",
-                    "modified",
-                    "description",
-                    "section",
-                    "tags",
-                    "image",
-                    "language",
-                    "text",
-                    "extractor_version",
-                    "warc_file",
-                    "warc_offset",
-                )
-            },
-            "version": version,
-            "reason": reason,
-            "fetched_at": row.get("last_seen"),
-            "changed": json.dumps(changed),
-            "diff": diff,
-        },
+    values = {name: row.get(name) for name in (*COPIED_FIELDS, "url", "content_hash")}
+    values.update(
+        version=version,
+        reason=reason,
+        fetched_at=row.get("last_seen"),
+        changed=json.dumps(changed),
+        diff=diff,
     )
+    conn.execute(_INSERT_SQL, values)
 
 
 def list_versions(conn: sqlite3.Connection, url: str) -> list[dict[str, Any]]:
