@@ -430,7 +430,7 @@ def trafilatura_crawl(corpus: str, origin: str, pages: int, workdir: Path) -> Me
         str(out),
     ]
     measure, _, err = run_measured("e trafilatura -i URLS", cmd, timeout=60 + pages / 5)
-    written = len(list(out.glob("*"))) if out.exists() else 0
+    written = sum(1 for f in out.rglob("*") if f.is_file()) if out.exists() else 0
     if measure.returncode != 0 or not written:
         print(f"# trafilatura gave nothing: {err[-500:]}", file=sys.stderr)
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -100,19 +101,19 @@ def local_now() -> datetime:
     return datetime.now(tzlocal())
 
 
-class Cadence:
-    """When a source's runs are due."""
+class Cadence(ABC):
+    """When a source's runs are due (`Every` or `Cron`)."""
 
     #: How the cadence was written (``every 15m`` or ``cron */30 * * * *``).
     text: str
 
+    @abstractmethod
     def next_after(self, when: float, anchor: float | None = None) -> float:
         """The first due time (epoch seconds) strictly after `when`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def interval(self) -> float:
         """The typical gap between two runs, in seconds."""
-        raise NotImplementedError
 
     def describe(self) -> str:
         """A human description of the cadence."""
