@@ -67,14 +67,22 @@ class DedupePipeline:
         session = self.crawler.spider.session
         if url in self.urls_this_run:
             count(self.crawler, "duplicates", source)
-            raise drop(self.crawler, item, "duplicate_url", f"another URL of {url}")
+            raise drop(
+                self.crawler, item, "duplicate_url", f"another URL of {url}", kind="article"
+            )
         digest = content_hash(adapter.get("title"), adapter.get("text"))
         adapter["content_hash"] = digest
         declared = adapter.get("duplicate_of")
         earlier = self.hashes_this_run.get(digest) or session.archive.find_by_hash(digest)
         if earlier and earlier[0] != url and not declared and earlier[1] != url:
             count(self.crawler, "duplicates", source)
-            raise drop(self.crawler, item, "duplicate_content", f"same text as {earlier[0]}")
+            raise drop(
+                self.crawler,
+                item,
+                "duplicate_content",
+                f"same text as {earlier[0]}",
+                kind="article",
+            )
         signature = minhash_signature(adapter.get("text") or "", signatures.NUM_PERM)
         conn = session.archive.conn
         best = signatures.most_similar(conn, signature, exclude_url=url)

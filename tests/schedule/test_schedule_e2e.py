@@ -110,11 +110,12 @@ def _due_seconds(error: str) -> int:
 
 
 def test_runs_on_cadence_skip_overlaps_and_stop_cleanly(site: DemoSite, tmp_path: Path) -> None:
-    # A crawl of one publisher takes ~5 s, so with a 2 s cadence the runs in between are due
-    # while the previous one is still going: they are skipped, on the 2 s grid.
+    # Pages 0.3 s apart make the first crawl of one publisher last several seconds on any
+    # machine, so with a 2 s cadence the runs in between are due while it is still going: they
+    # are skipped, on the 2 s grid.
     db = tmp_path / "news.db"
     sources = _sources(tmp_path / "sources.toml", site, harbor='every = "2s"')
-    process = _start(sources, db, "--grace", "30")
+    process = _start(sources, db, "--grace", "30", "-s", "DOWNLOAD_DELAY=0.3")
     try:
         _wait_until(lambda: sum(r["status"] == "completed" for r in _runs(db)) >= 1, 30)
         _wait_until(lambda: any(r["status"] == "running" for r in _runs(db)), 15)
