@@ -30,11 +30,16 @@ class CrawlConfig:
     settings: dict[str, Any] = field(default_factory=dict)
     log_level: str = "INFO"
     log_format: str = "text"
+    #: With a Redis URL the processes are cluster workers (`newscrawl.cluster`), not a run.
+    redis_url: str | None = None
+    redis_prefix: str = "newscrawl"
 
     def to_json(self, run_id: int, worker: int = 0, workers: int = 1) -> str:
         """The config as JSON for a worker process."""
         return json.dumps(
             {
+                "redis_url": self.redis_url,
+                "redis_prefix": self.redis_prefix,
                 "db_path": self.db_path,
                 "sources": [s.to_dict() for s in self.sources],
                 "settings": self.settings,
@@ -220,6 +225,27 @@ def start_crawl(
     return CrawlProcesses(run_id, config.db_path, processes)
 
 
+def start_cluster_workers(config: CrawlConfig, processes: int) -> list[subprocess.Popen[bytes]]:
+    """Start `processes` cluster worker processes (they need Redis, not the archive)."""
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        for index in range(processes):
+            started.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "newscrawl.runner", config.to_json(0, index, processes)],
+                    stdin=subprocess.DEVNULL,
+                    env=env,
+                )
+            )
+    except OSError:
+        for process in started:
+            process.kill()
+        raise
+    return started
+
+
 def run_crawl(config: CrawlConfig, command: str = "crawl") -> RunOutcome:
     """Run one crawl in worker processes sharing the frontier; return its recorded outcome."""
     crawl = start_crawl(config, command)
@@ -266,17 +292,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides["NEWSCRAWL_DB"] = config["db_path"]
     overrides["NEWSCRAWL_WORKER"] = config.get("worker", 0)
     overrides["NEWSCRAWL_LOG_FORMAT"] = config.get("log_format", "text")
+    redis_url = config.get("redis_url")
+    if redis_url:
+        from newscrawl.cluster.settings import worker_settings
+
+        overrides = worker_settings(redis_url, config.get("redis_prefix") or "newscrawl", overrides)
     process = CrawlerProcess(crawl_settings(overrides))
     logs.configure(config.get("log_level", "INFO"), config.get("log_format", "text"))
     failures: list[str] = []
-    deferred = process.crawl(
-        NewsSpider,
-        sources_json=json.dumps(config["sources"]),
-        db=config["db_path"],
-        run_id=config["run_id"],
-    )
+    if redis_url:
+        from newscrawl.spiders.cluster import ClusterNewsSpider
+
+        deferred = process.crawl(ClusterNewsSpider, sources_json=json.dumps(config["sources"]))
+    else:
+        deferred = process.crawl(
+            NewsSpider,
+            sources_json=json.dumps(config["sources"]),
+            db=config["db_path"],
+            run_id=config["run_id"],
+        )
     deferred.addErrback(lambda f: failures.append(f"{type(f.value).__name__}: {f.value}"))
     process.start()
+    if failures and redis_url:
+        print(f"newscrawl: cluster worker failed: {failures[0]}", file=sys.stderr)
+        return 1
     if failures:
         if config.get("worker", 0) == 0:
             with Archive.open(config["db_path"], create=False) as archive:

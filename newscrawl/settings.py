@@ -104,3 +104,21 @@ NEWSCRAWL_ALLOW_PRIVATE = False
 NEWSCRAWL_GUARD_RESOLVER = ""
 #: Longest Retry-After (seconds) waited out; a host asking more is left alone for the run.
 NEWSCRAWL_RETRY_AFTER_MAX = 120.0
+
+# -- crawling from many machines (newscrawl.cluster, `crawl --redis`) -------------------------
+#: Redis URL that makes crawl processes cluster workers (also $NEWSCRAWL_REDIS or --redis).
+NEWSCRAWL_REDIS = ""
+#: Prefix of the cluster's Redis keys.
+NEWSCRAWL_REDIS_PREFIX = "newscrawl"
+#: Seconds a worker waits with no work anywhere in the cluster before it stops (0: never).
+NEWSCRAWL_REDIS_MAX_IDLE = 10.0
+#: Seconds without a heartbeat after which a worker's leased requests are queued again.
+NEWSCRAWL_REDIS_WORKER_TIMEOUT = 15.0
+#: Seconds an article URL counts as seen by the cluster (then it may be fetched again).
+NEWSCRAWL_REDIS_SEEN_TTL = 30 * 86400
+#: Seconds a hub, feed or sitemap URL counts as seen (then it is fetched again when linked).
+NEWSCRAWL_REDIS_HUB_TTL = 900
+#: Seconds the archive-worker's lock outlives it when it is killed.
+NEWSCRAWL_REDIS_ARCHIVER_TTL = 15.0
+#: Seconds between the archive-worker's looks for articles due for a re-check.
+NEWSCRAWL_REDIS_RECHECK_EVERY = 60.0

@@ -178,6 +178,27 @@ def crawl_sources(
 @click.option(
     "--recheck", is_flag=True, help="Re-fetch every archived article of these sources now."
 )
+@click.option(
+    "--redis",
+    metavar="URL",
+    default=None,
+    help="Crawl as cluster workers sharing a Redis queue (redis://HOST:PORT/DB); "
+    "default $NEWSCRAWL_REDIS. Articles go to Redis for `newscrawl archive-worker`.",
+)
+@click.option("--prefix", default="newscrawl", show_default=True, help="Cluster key prefix.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1),
+    default=None,
+    help="Crawl processes (default: one per core, at most 4).",
+)
+@click.option(
+    "--max-idle",
+    type=click.FloatRange(0),
+    default=None,
+    metavar="SECONDS",
+    help="With --redis: stop after the cluster has had no work this long (0: never; default 10).",
+)
 def crawl_command(
     urls: tuple[str, ...],
     db_path: str | None,
@@ -190,6 +211,10 @@ def crawl_command(
     fmt: str | None,
     strict: bool,
     recheck: bool,
+    redis: str | None,
+    prefix: str,
+    processes: int | None,
+    max_idle: float | None,
 ) -> None:
     """Crawl news sites, feeds or sitemaps into the archive.
 
@@ -199,12 +224,23 @@ def crawl_command(
     Exit codes: 0 the crawl completed (failed pages are counted and reported), 1 a fatal error,
     2 a usage error, 3 with --strict when some pages failed.
 
+    With --redis the processes are workers of a crawl cluster: URLS are added to the shared
+    queue (none: help with what is queued), and the articles go to Redis, where
+    `newscrawl archive-worker` archives them.
+
     \b
     Example:
         newscrawl crawl https://www.example-news.com/ --max-pages 200
         newscrawl crawl --sources sources.toml --db archive/news.db
+        newscrawl crawl --redis redis://127.0.0.1:6379/0 --processes 2
     """
-    if not urls and not sources_file:
+    from newscrawl.cluster import RedisUnavailable, redis_url
+
+    try:
+        cluster = redis_url(redis or parse_setting(set_).get("NEWSCRAWL_REDIS"))
+    except RedisUnavailable as exc:
+        raise click.UsageError(str(exc)) from None
+    if not urls and not sources_file and not cluster:
         raise click.UsageError("give at least one URL or --sources FILE")
     options: dict[str, Any] = {}
     if max_depth is not None:
@@ -222,6 +258,24 @@ def crawl_command(
     settings = parse_setting(set_)
     if recheck:
         settings["NEWSCRAWL_RECHECK_ALL"] = True
+    if processes is not None:
+        settings["NEWSCRAWL_PROCESSES"] = processes
+    if cluster:
+        from newscrawl.cli.cluster import run_cluster_crawl
+
+        if max_idle is not None:
+            settings["NEWSCRAWL_REDIS_MAX_IDLE"] = max_idle
+        code = run_cluster_crawl(
+            sources,
+            cluster,
+            prefix,
+            settings,
+            processes=processes,
+            quiet=quiet,
+            log_format=log_format,
+            fmt=fmt,
+        )
+        raise SystemExit(code)
     code = crawl_sources(
         sources,
         resolve_db(db_path),

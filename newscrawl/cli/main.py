@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from newscrawl import __version__
+from newscrawl.cli.cluster import archive_worker_command, seed_command, status_command
 from newscrawl.cli.crawl import crawl_command
 from newscrawl.cli.demo import demo_command
 from newscrawl.cli.export import export_command
@@ -46,6 +47,9 @@ for command in (
     schedule_command,
     sources_command,
     serve_command,
+    seed_command,
+    archive_worker_command,
+    status_command,
 ):
     cli.add_command(command)
 

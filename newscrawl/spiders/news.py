@@ -78,10 +78,32 @@ def _headers(response: Response) -> dict[str, str]:
     }
 
 
+def request_meta(
+    url: str,
+    source: str,
+    kind: str,
+    depth: int,
+    *,
+    frontier: bool = True,
+    hints: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What a request carries for the spider: its source, kind, depth and discovery hints."""
+    return {
+        "nc_source": source,
+        "nc_kind": kind,
+        "nc_depth": depth,
+        "nc_frontier": url if frontier else None,
+        "nc_hints": hints or {},
+        "nc_recheck": bool((hints or {}).get("recheck")),
+    }
+
+
 class NewsSpider(scrapy.Spider):
     """Discover and request news articles of the configured sources."""
 
     name = "news"
+    #: A crawl on one machine starts from its own sources; a cluster worker gets them from Redis.
+    needs_sources = True
 
     def __init__(
         self,
@@ -106,7 +128,7 @@ class NewsSpider(scrapy.Spider):
         if sources_file:
             sources.extend(load_sources(sources_file))
         sources.extend(sources_from_urls(_split_urls(start_urls), **options))
-        if not sources:
+        if not sources and self.needs_sources:
             raise ValueError("nothing to crawl: give start_urls or a sources file")
         self.sources = sources
         self.db_path = db
@@ -189,14 +211,7 @@ class NewsSpider(scrapy.Spider):
         frontier: bool,
         hints: dict[str, Any] | None = None,
     ) -> Request:
-        meta: dict[str, Any] = {
-            "nc_source": source,
-            "nc_kind": kind,
-            "nc_depth": depth,
-            "nc_frontier": url if frontier else None,
-            "nc_hints": hints or {},
-            "nc_recheck": bool((hints or {}).get("recheck")),
-        }
+        meta = request_meta(url, source, kind, depth, frontier=frontier, hints=hints)
         if frontier:
             self.inflight += 1
         headers = self._conditional_headers(url, kind, hints or {})

@@ -1,0 +1,39 @@
+"""Crawl workers push extracted articles to the shared item queue (JSON, one list entry each)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from newscrawl.cluster.keys import Keys
+from newscrawl.cluster.leases import tracker_of
+from newscrawl.pipelines.outcomes import count
+
+logger = logging.getLogger(__name__)
+
+
+def encode_item(item: Any) -> str:
+    """An article as the JSON the archive-worker reads."""
+    return json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False, default=str)
+
+
+class RedisItemsPipeline:
+    """Push each article to Redis for the archive-worker, then release its request's lease."""
+
+    def __init__(self, crawler: Any, keys: Keys) -> None:
+        self.crawler = crawler
+        self.keys = keys
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedisItemsPipeline:
+        return cls(crawler, Keys(crawler.settings.get("NEWSCRAWL_REDIS_PREFIX") or "newscrawl"))
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        server = self.crawler.engine._slot.scheduler.server
+        server.rpush(self.keys.items, encode_item(item))
+        count(self.crawler, "items_pushed", ItemAdapter(item).get("source"))
+        tracker_of(self.crawler).item_done(item)
+        return item
