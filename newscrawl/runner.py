@@ -303,7 +303,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if redis_url:
         from newscrawl.spiders.cluster import ClusterNewsSpider
 
-        deferred = process.crawl(ClusterNewsSpider, sources_json=json.dumps(config["sources"]))
+        # The launcher has seeded the sources: the workers take everything from Redis.
+        deferred = process.crawl(ClusterNewsSpider)
     else:
         deferred = process.crawl(
             NewsSpider,

@@ -15,7 +15,7 @@ from newscrawl.cli.main import cli
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 #: Commands that need servers or long runs: checked by parsing here, run by their own tests.
-PARSE_ONLY = {"crawl", "demo", "serve", "schedule"}
+PARSE_ONLY = {"crawl", "demo", "serve", "schedule", "seed", "status", "archive-worker"}
 
 
 def _code_lines() -> list[str]:

@@ -19,10 +19,12 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newscrawl.cluster.connection import connect
+from newscrawl.cluster.connection import RedisUnavailable, connect, redis_url
 from newscrawl.cluster.frontier import ClusterSession, ClusterSources, RedisFrontier
 from newscrawl.cluster.keys import Keys
 from newscrawl.cluster.queue import LEASE_META
+from newscrawl.cluster.seed import seed
+from newscrawl.cluster.settings import worker_settings
 from newscrawl.frontier import Discovered
 from newscrawl.pipelines.outcomes import count
 from newscrawl.runsummary import summarise
@@ -54,7 +56,12 @@ class ClusterNewsSpider(NewsSpider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ClusterNewsSpider:
         spider: ClusterNewsSpider = super(NewsSpider, cls).from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        server = connect(settings.get("REDIS_URL"))
+        url = settings.get("REDIS_URL")
+        if not url:
+            raise RedisUnavailable(
+                "the cluster spider needs a Redis server: set REDIS_URL or $NEWSCRAWL_REDIS"
+            )
+        server = connect(url)
         spider.cluster_keys = Keys(settings.get("NEWSCRAWL_REDIS_PREFIX") or "newscrawl")
         spider.worker_id = settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id()
         spider.server = server
@@ -68,10 +75,28 @@ class ClusterNewsSpider(NewsSpider):
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Become a cluster worker whichever way the spider is started (`newscrawl crawl
+        --redis`, ``scrapy crawl news-cluster -s REDIS_URL=...``, a Scrapyd job)."""
+        super().update_settings(settings)
+        url = settings.get("REDIS_URL") or settings.get("NEWSCRAWL_REDIS") or redis_url()
+        if url:
+            values = worker_settings(
+                url,
+                settings.get("NEWSCRAWL_REDIS_PREFIX") or "newscrawl",
+                {"NEWSCRAWL_WARC_DIR": settings.get("NEWSCRAWL_WARC_DIR")},
+            )
+            values.pop("NEWSCRAWL_WARC_DIR", None)
+            settings.setdict(values, priority="spider")
+
     # -- scheduling: the scrapy-redis scheduler takes requests from the shared queue ------------
 
     async def start(self) -> AsyncIterator[Any]:
-        """Nothing of its own: start URLs are seeded into Redis (`newscrawl seed`)."""
+        """Start URLs given to this worker are seeded into Redis; then the queue feeds it."""
+        if self.sources:
+            queued = seed(self.server, self.cluster_keys, self.sources)
+            logger.info("Queued %d start URLs of %d sources", queued, len(self.sources))
         logger.info("Cluster worker %s waiting for requests from Redis", self.worker_id)
         nothing: tuple[Request, ...] = ()
         for request in nothing:

@@ -217,3 +217,25 @@ def test_an_archive_worker_killed_mid_drain_loses_nothing(
     assert set(archived) == _expected(site)
     assert _versions(db) == len(archived)
     assert (server.llen(keys.items), server.llen(keys.items_taken)) == (0, 0)
+
+
+def test_the_cluster_spider_runs_as_scrapy_and_scrapyd_start_it(
+    site: DemoSite, redis_url: str, server: Any, keys: Keys, tmp_path: Path
+) -> None:
+    # What a Scrapyd job runs: `scrapy crawl news-cluster` with settings and arguments.
+    root = Path(__file__).resolve().parents[2]
+    db = tmp_path / "news.db"
+    command = [sys.executable, "-m", "scrapy", "crawl", "news-cluster"]
+    command += ["-s", f"REDIS_URL={redis_url}", "-s", f"NEWSCRAWL_REDIS_PREFIX={keys.prefix}"]
+    command += [
+        "-s",
+        "NEWSCRAWL_REDIS_MAX_IDLE=1",
+        *FAST,
+        "-a",
+        f"start_urls={site.start_urls()[0]}",
+    ]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert _finish(_archive_worker(redis_url, keys, db, "--until-idle", "0.5"))[0] == 0
+    first = site.url(next(iter(site.publishers)), "/")
+    assert set(_archived(db)) == {u for u in _expected(site) if u.startswith(first)}
