@@ -8,7 +8,7 @@ the scrapy-redis scheduler and the shared seen-set do the queueing and de-duplic
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from newscrawl.cluster.keys import Keys
@@ -19,10 +19,24 @@ from newscrawl.sources import Source, source_from_dict
 class ClusterSources(dict[str, Source]):
     """Sources by name; a name not known yet is read from Redis (seeded after this started)."""
 
-    def __init__(self, server: Any, keys: Keys, sources: Iterable[Source] = ()) -> None:
-        super().__init__((s.name, s) for s in sources)
+    def __init__(
+        self,
+        server: Any,
+        keys: Keys,
+        sources: Iterable[Source] = (),
+        on_new: Callable[[Source], None] | None = None,
+    ) -> None:
+        super().__init__()
         self.server = server
         self.redis_keys = keys
+        self.on_new = on_new
+        for source in sources:
+            self[source.name] = source
+
+    def __setitem__(self, name: str, source: Source) -> None:
+        super().__setitem__(name, source)
+        if self.on_new is not None:
+            self.on_new(source)
 
     def __missing__(self, name: str) -> Source:
         raw = self.server.hget(self.redis_keys.sources, name)

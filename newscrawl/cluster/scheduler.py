@@ -111,6 +111,17 @@ class ReliableScheduler(Scheduler):
         self.queue.push(request, done=done)
         return True
 
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is None:
+            return None
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        prepare = getattr(self.spider, "prepare", None)
+        if prepare is not None:
+            prepare(request)
+        return request
+
     def ack(self, request: Request) -> None:
         """The request is finished (handled or failed for good)."""
         self.queue.ack(request.meta.get(LEASE_META))

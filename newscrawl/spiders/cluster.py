@@ -26,6 +26,7 @@ from newscrawl.cluster.queue import LEASE_META
 from newscrawl.cluster.seed import seed
 from newscrawl.cluster.settings import worker_settings
 from newscrawl.frontier import Discovered
+from newscrawl.net import addresses
 from newscrawl.pipelines.outcomes import count
 from newscrawl.runsummary import summarise
 from newscrawl.spiders.news import NewsSpider
@@ -65,7 +66,15 @@ class ClusterNewsSpider(NewsSpider):
         spider.cluster_keys = Keys(settings.get("NEWSCRAWL_REDIS_PREFIX") or "newscrawl")
         spider.worker_id = settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id()
         spider.server = server
-        sources = ClusterSources(server, spider.cluster_keys, spider.sources)
+        # Start URL hosts are trusted as on one machine (the private-address guard lets them
+        # through), whichever worker seeded them and whenever.
+        sources = ClusterSources(
+            server,
+            spider.cluster_keys,
+            spider.sources,
+            on_new=lambda source: addresses.CURRENT.allow_hosts_of(source.start_urls),
+        )
+        sources.refresh()
         spider.session = ClusterSession(  # type: ignore[assignment]
             sources, RedisFrontier(spider, server, spider.cluster_keys)
         )
@@ -104,6 +113,16 @@ class ClusterNewsSpider(NewsSpider):
 
     def start_requests(self) -> Iterator[Request]:
         return iter(())
+
+    def prepare(self, request: Request) -> None:
+        """Called by the scheduler for each request taken from Redis: know its source (and so
+        its start URL hosts) before it is downloaded."""
+        name = request.meta.get("nc_source")
+        if name:
+            try:
+                self.session.sources[name]  # type: ignore[union-attr]
+            except KeyError:
+                logger.warning("Request %s names an unknown source %r", request.url, name)
 
     def cluster_request(self, item: Discovered) -> Request:
         """The request for a discovered URL, as the shared queue keeps it."""
