@@ -6,6 +6,11 @@ Scrapy's RobotsTxtMiddleware parses whatever body comes back, so a 500 error pag
 ``failed/robots_unavailable`` (not ``robots``), so the pages are tried again on a later run.
 4xx answers stay "allow all" (RFC 9309 2.3.1.3). Network errors are left to the pages' own
 fetches, which fail with the same error and reason.
+
+It also gives every request that waits for a host's robots.txt the parser: Scrapy's own
+middleware awaits one shared Deferred through an asyncio Future, which consumes its result, so
+under the asyncio reactor only the first waiter got the parser and the others were let through
+unchecked (seen when many requests for a new host arrive at once, as from a shared queue).
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import logging
 from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from newscrawl.middlewares.guard import BlockedRequest
 
@@ -33,6 +41,20 @@ class UnavailableRobots:
 
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with 5xx/429 meaning complete disallow."""
+
+    async def robot_parser(self, request: Any) -> Any:
+        """The host's parser; requests that come while robots.txt is on its way wait for it."""
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            waiter: Deferred[Any] = Deferred()
+
+            def relay(result: Any) -> Any:
+                waiter.callback(result)
+                return result  # keep the result for the next waiter
+
+            pending.addCallback(relay)
+            return await maybe_deferred_to_future(waiter)
+        return await super().robot_parser(request)
 
     async def _parse_robots(self, response: Any, netloc: str, request: Any) -> None:
         status = int(response.status)

@@ -129,8 +129,15 @@ def test_three_workers_share_the_crawl_and_archive_every_article_once(
     site: DemoSite, redis_url: str, server: Any, keys: Keys, tmp_path: Path
 ) -> None:
     db = tmp_path / "news.db"
-    crawl = _crawl(site, redis_url, keys, "--processes", "3", "--max-idle", "3")
-    _wait_until(lambda: server.zcard(keys.workers) >= 1, 60)
+    # Three workers join the cluster first, then the start URLs are seeded: all three are
+    # waiting for work when it comes, however slowly each process started.
+    crawl = _newscrawl(
+        "crawl", "--redis", redis_url, "--prefix", keys.prefix, "--processes", "3",
+        "--max-idle", "6", "--json", *FAST,
+    )  # fmt: skip
+    _wait_until(lambda: server.zcard(keys.workers) >= 3, 90)
+    seeded = _newscrawl("seed", "--redis", redis_url, "--prefix", keys.prefix, *site.start_urls())
+    assert _finish(seeded)[0] == 0
     archiver = _archive_worker(redis_url, keys, db, "--until-idle", "3")
     code, out, err = _finish(crawl)
     assert code == 0, err
