@@ -13,8 +13,9 @@ everything. Reported:
 - crawl pages/s: pages fetched / (crawl wall time - the workers' idle wait at the end);
 - end-to-end articles/s: articles in the archive / (time until the archive-worker had archived
   the last one);
-- Redis commands per fetched page (INFO commandstats over the crawl; pipelined commands count
-  one each, so round trips are at most this);
+- the crawl workers' round trips to Redis per fetched page (counted by their Redis client: a
+  command, a script call or a pipeline is one), and Redis commands per page (INFO commandstats,
+  which counts the commands run inside scripts and pipelines too, the archive-worker's included);
 - baseline: ``newscrawl crawl`` on one machine (SQLite frontier) with 1 and 2 processes.
 """
 
@@ -151,6 +152,9 @@ def cluster_run(
         "fetched": fetched,
         "crawl_pages_per_s": round(fetched / crawl_s, 1) if crawl_s > 0 else 0,
         "redis_commands_per_page": round(total / fetched, 2) if fetched else 0,
+        "round_trips_per_page": round(int(counters.get("redis_round_trips", 0)) / fetched, 2)
+        if fetched
+        else 0,
         "top_commands": dict(sorted(used.items(), key=lambda kv: -kv[1])[:6]),
         "items_pushed": counters.get("items_pushed"),
     }
@@ -162,7 +166,7 @@ def fmt(m: Measure) -> str:
     return (
         f"| {m.name} | {m.pages} | {m.wall:.1f} | {m.rate:.1f} | "
         f"{extra.get('crawl_pages_per_s', '')} | {m.cpu:.1f} | {m.rss_tree_mb:.0f} | "
-        f"{extra.get('redis_commands_per_page', '')} |"
+        f"{extra.get('round_trips_per_page', '')} | {extra.get('redis_commands_per_page', '')} |"
     )
 
 
@@ -204,8 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = results[0].rate
     lines = [
         "| run | articles | wall s | articles/s end to end | crawl pages/s | CPU s | peak RSS MB "
-        "| Redis commands / page |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| worker round trips to Redis / page | Redis commands / page |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(fmt(m) for m in results),
         "",
         *(f"- {m.name}: {m.rate / base:.2f}x the local 1-process crawl" for m in results[1:]),

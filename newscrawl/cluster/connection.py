@@ -22,6 +22,42 @@ def redis_url(value: str | None = None) -> str | None:
     return url
 
 
+try:
+    import redis as _redis
+except ImportError:  # pragma: no cover - the extra is missing
+    _redis = None  # type: ignore[assignment]
+
+
+if _redis is not None:
+
+    class CountingPipeline(_redis.client.Pipeline):
+        """A pipeline whose `execute` (one round trip) is counted."""
+
+        def execute(self, raise_on_error: bool = True) -> Any:
+            CountingRedis.round_trips += 1
+            return super().execute(raise_on_error)
+
+    class CountingRedis(_redis.Redis):
+        """A Redis client counting its round trips to the server (for stats and benchmarks)."""
+
+        #: Round trips of every client of this class in this process.
+        round_trips = 0
+
+        def execute_command(self, *args: Any, **options: Any) -> Any:
+            CountingRedis.round_trips += 1
+            return super().execute_command(*args, **options)
+
+        def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Any:
+            return CountingPipeline(
+                self.connection_pool, self.response_callbacks, transaction, shard_hint
+            )
+
+
+def round_trips() -> int:
+    """Round trips to Redis made by this process's cluster clients so far."""
+    return int(CountingRedis.round_trips) if _redis is not None else 0
+
+
 def connect(url: str, *, timeout: float = 10.0) -> Any:
     """A Redis client for `url`, checked with PING."""
     try:
@@ -31,7 +67,7 @@ def connect(url: str, *, timeout: float = 10.0) -> Any:
             "crawling with Redis needs the 'redis' extra: pip install 'newscrawl[redis]'"
         ) from exc
     try:
-        client = redis.Redis.from_url(
+        client = CountingRedis.from_url(
             url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=False
         )
         client.ping()

@@ -19,6 +19,22 @@ DEFAULT_ARTICLE_TTL = 30 * 86400
 #: Seconds a hub, feed or sitemap URL counts as seen (then it is fetched again when linked).
 DEFAULT_HUB_TTL = 900
 
+# ARGV: now, then (fingerprint, seen-until) pairs; returns 1 (seen) or 0 (new) for each.
+_SEEN_MANY = """
+local now = tonumber(ARGV[1])
+local answers = {}
+for i = 2, #ARGV, 2 do
+  local expiry = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if expiry and tonumber(expiry) > now then
+    answers[#answers + 1] = 1
+  else
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i])
+    answers[#answers + 1] = 0
+  end
+end
+return answers
+"""
+
 _SEEN = """
 local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if expiry and tonumber(expiry) > tonumber(ARGV[2]) then return 1 end
@@ -54,6 +70,7 @@ class CanonicalDupeFilter(RFPDupeFilter):
         self.article_ttl = article_ttl
         self.hub_ttl = hub_ttl
         self._seen = server.register_script(_SEEN)
+        self._seen_many = server.register_script(_SEEN_MANY)
 
     @classmethod
     def from_spider(cls, spider: Any) -> CanonicalDupeFilter:
@@ -72,12 +89,24 @@ class CanonicalDupeFilter(RFPDupeFilter):
     def request_fingerprint(self, request: Request) -> str:
         return url_fingerprint(request.url, request.method)
 
-    def request_seen(self, request: Request) -> bool:
+    def _ttl(self, request: Request) -> float:
         kind = request.meta.get("nc_kind", "article")
-        ttl = self.article_ttl if kind == "article" else self.hub_ttl
+        return self.article_ttl if kind == "article" else self.hub_ttl
+
+    def request_seen(self, request: Request) -> bool:
         now = time.time()
-        seen = self._seen(keys=[self.key], args=[self.request_fingerprint(request), now, now + ttl])
-        return bool(seen)
+        args = [self.request_fingerprint(request), now, now + self._ttl(request)]
+        return bool(self._seen(keys=[self.key], args=args))
+
+    def requests_seen(self, requests: list[Request]) -> list[bool]:
+        """`request_seen` for many requests in one round trip (a page's links)."""
+        if not requests:
+            return []
+        now = time.time()
+        args: list[Any] = [now]
+        for request in requests:
+            args += [self.request_fingerprint(request), now + self._ttl(request)]
+        return [bool(v) for v in self._seen_many(keys=[self.key], args=args)]
 
     def prune(self) -> int:
         """Forget fingerprints whose time has passed."""

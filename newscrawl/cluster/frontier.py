@@ -62,10 +62,17 @@ class RedisFrontier:
         self.keys = keys
 
     def discover(self, items: Iterable[Discovered]) -> None:
-        """Schedule each URL; the shared seen-set drops those any worker has seen recently."""
+        """Queue the URLs any worker has not seen recently (one round trip for the seen-set,
+        one for the queue, however many links a page has)."""
+        from newscrawl.cluster.scheduler import scheduler_of
+
+        requests = [self.spider.cluster_request(item) for item in items]
+        scheduler = scheduler_of(self.spider.crawler)
+        if scheduler is not None:
+            scheduler.enqueue_discovered(requests)
+            return
         engine = self.spider.crawler.engine
-        for item in items:
-            request = self.spider.cluster_request(item)
+        for request in requests:
             engine.crawl(request)
 
     def flush(self) -> None:

@@ -64,6 +64,15 @@ class LeasedPriorityQueue(PriorityQueue):
             pipe.hdel(self.leases_key, done)
         pipe.execute()
 
+    def push_many(self, requests: list[Request]) -> None:
+        """Queue several requests in one round trip."""
+        if not requests:
+            return
+        pipe = self.server.pipeline(transaction=False)
+        for request in requests:
+            pipe.execute_command("ZADD", self.key, -request.priority, self._encode_request(request))
+        pipe.execute()
+
     def pop(self, timeout: int = 0) -> Request | None:
         """Take the best request and lease it to this worker."""
         data = self._pop(keys=[self.key, self.leases_key], args=[self.worker_id])

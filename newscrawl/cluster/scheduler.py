@@ -122,6 +122,17 @@ class ReliableScheduler(Scheduler):
             prepare(request)
         return request
 
+    def enqueue_discovered(self, requests: list[Request]) -> int:
+        """Queue a page's discoveries: one seen-set round trip and one push for all of them."""
+        keep = [r for r in requests if r.dont_filter]
+        filtered = [r for r in requests if not r.dont_filter]
+        seen = self.df.requests_seen(filtered)
+        new = keep + [r for r, was_seen in zip(filtered, seen, strict=True) if not was_seen]
+        self.queue.push_many(new)
+        if self.stats and new:
+            self.stats.inc_value("scheduler/enqueued/redis", len(new), spider=self.spider)
+        return len(new)
+
     def ack(self, request: Request) -> None:
         """The request is finished (handled or failed for good)."""
         self.queue.ack(request.meta.get(LEASE_META))
@@ -130,3 +141,10 @@ class ReliableScheduler(Scheduler):
 def lease_info(value: bytes | str) -> dict[str, Any]:
     """A lease entry as a dict (worker, score)."""
     return dict(json.loads(value))
+
+
+def scheduler_of(crawler: Any) -> ReliableScheduler | None:
+    """The running crawl's cluster scheduler, if it has one."""
+    slot = getattr(getattr(crawler, "engine", None), "_slot", None)
+    scheduler = getattr(slot, "scheduler", None)
+    return scheduler if isinstance(scheduler, ReliableScheduler) else None

@@ -20,6 +20,7 @@ def worker_settings(
     keys = Keys(prefix)
     values: dict[str, Any] = {
         "REDIS_URL": redis_url,
+        "REDIS_PARAMS": {"redis_cls": "newscrawl.cluster.connection.CountingRedis"},
         "NEWSCRAWL_REDIS_PREFIX": prefix,
         "SCHEDULER": "newscrawl.cluster.scheduler.ReliableScheduler",
         "SCHEDULER_QUEUE_CLASS": "newscrawl.cluster.queue.LeasedPriorityQueue",

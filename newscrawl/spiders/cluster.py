@@ -19,7 +19,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newscrawl.cluster.connection import RedisUnavailable, connect, redis_url
+from newscrawl.cluster.connection import RedisUnavailable, connect, redis_url, round_trips
 from newscrawl.cluster.frontier import ClusterSession, ClusterSources, RedisFrontier
 from newscrawl.cluster.keys import Keys
 from newscrawl.cluster.queue import LEASE_META
@@ -205,6 +205,7 @@ class ClusterNewsSpider(NewsSpider):
             self.poller.stop()
         counters, summary = summarise(self.crawler.stats.get_stats())
         counters["close_reason"] = reason
+        counters["redis_round_trips"] = round_trips()
         self.server.hset(
             self.cluster_keys.worker(self.worker_id),
             mapping={

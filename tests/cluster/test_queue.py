@@ -126,3 +126,12 @@ def test_serializer_round_trips_bytes_and_refuses_pickle(server: Any) -> None:
     assert serializer.loads(serializer.dumps(data)) == data
     with pytest.raises(ValueError):
         serializer.loads(pickle.dumps(data))
+
+
+def test_a_pages_links_are_checked_against_the_seen_set_in_one_call(
+    server: Any, keys: Keys
+) -> None:
+    seen = _filter(server, keys)
+    seen.request_seen(Request("https://x.example/old"))
+    links = [Request(f"https://x.example/{p}") for p in ("old", "new", "new?utm_source=x")]
+    assert seen.requests_seen(links) == [True, False, True]
