@@ -276,12 +276,21 @@ def run_cluster_crawl(
     )
     count = processes or worker_count(settings)
     children: list[subprocess.Popen[bytes]] = start_cluster_workers(config, count)
+    stopping = {"asked": False}
+
+    def forward(signum: int, frame: Any) -> None:
+        # SIGTERM/SIGINT: each worker finishes its requests in flight and returns the rest.
+        stopping["asked"] = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         codes = [p.wait() for p in children]
-    except KeyboardInterrupt:
-        for p in children:
-            p.send_signal(signal.SIGINT)
-        codes = [p.wait() for p in children]
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     pids = {str(p.pid) for p in children}
     host = socket.gethostname()
     counters_list, summaries = [], []
@@ -300,7 +309,8 @@ def run_cluster_crawl(
         if rows:
             click.echo(render(rows, SUMMARY_COLUMNS, fmt), nl=False)
         click.echo(
-            f"{count} cluster workers finished: {counters.get('fetched', 0)} pages fetched, "
+            f"{count} cluster workers {'stopped' if stopping['asked'] else 'finished'}: "
+            f"{counters.get('fetched', 0)} pages fetched, "
             f"{counters.get('items_pushed', 0)} articles handed to the archive-worker, "
             f"{counters.get('failed', 0)} failed."
         )

@@ -246,3 +246,20 @@ def test_the_cluster_spider_runs_as_scrapy_and_scrapyd_start_it(
     assert _finish(_archive_worker(redis_url, keys, db, "--until-idle", "0.5"))[0] == 0
     first = site.url(next(iter(site.publishers)), "/")
     assert set(_archived(db)) == {u for u in _expected(site) if u.startswith(first)}
+
+
+def test_sigterm_stops_the_workers_and_gives_back_their_requests(
+    site: DemoSite, redis_url: str, server: Any, keys: Keys
+) -> None:
+    crawl = _crawl(
+        site, redis_url, keys, "--processes", "2", "--max-idle", "0",
+        "-s", "DOWNLOAD_DELAY=0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    )  # fmt: skip
+    _wait_until(lambda: server.llen(keys.items) >= 1, 90)
+    crawl.send_signal(signal.SIGTERM)
+    code, out, err = _finish(crawl, timeout=60)
+    assert code == 0, err
+    states = {w["state"] for w in _workers(server, keys).values()}
+    assert states == {"shutdown"}, states
+    assert server.hlen(keys.leases) == 0  # nothing stays leased by a stopped worker
+    assert server.zcard(keys.requests) > 0  # the rest waits for the next worker
