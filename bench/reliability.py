@@ -5,17 +5,20 @@
     .venv/bin/python bench/reliability.py --kill-rounds 10 --queries 2000 --load-seconds 30
 
 Everything runs on 127.0.0.1. Columns: cases survived (of cases run), lost and duplicated
-articles, uncaught exceptions, `database is locked` errors.
+articles, uncaught exceptions, `database is locked` errors (seen by readers or logged by a
+crawl). Under the table, the most common exception and crawl error messages, if any.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +120,7 @@ def fuzz(folder: Path, queries: int, seed: int) -> dict[str, Any]:
         "duplicated": 0,
         "exceptions": len(report.exceptions),
         "lock_errors": report.lock_errors,
+        "errors": report.exceptions,
     }
 
 
@@ -134,7 +138,8 @@ def load(folder: Path, seconds: float, seed: int) -> dict[str, Any]:
     ]
     for reader in readers:
         reader.start()
-    crawls = lost = dup = crawl_errors = 0
+    crawls = lost = dup = crawls_failed = crawl_exceptions = crawl_locks = 0
+    crawl_lines: list[str] = []
     deadline = time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:
@@ -146,7 +151,11 @@ def load(folder: Path, seconds: float, seed: int) -> dict[str, Any]:
             finally:
                 server.stop()
             crawls += 1
-            crawl_errors += int(done.returncode != 0) + done.stderr.count("database is locked")
+            locks = done.stderr.count("database is locked")
+            crawl_locks += locks
+            crawl_exceptions += int(done.returncode != 0) + done.stderr.count("Traceback")
+            crawls_failed += int(done.returncode != 0 or locks > 0)
+            crawl_lines += _error_lines(done.stderr, done.returncode)
             urls = article_urls(db)
             expected = {server.url(f"/news/2025/09/03/story-{i}") for i in range(60)}
             lost += len(expected - set(urls))
@@ -156,20 +165,38 @@ def load(folder: Path, seconds: float, seed: int) -> dict[str, Any]:
         for reader in readers:
             reader.join(120)
     ok, fts = integrity(db)
+    # Cases: each search, each export, each crawl, and each reader round that raised before it
+    # could count its searches and exports.
+    failed_rounds = len(report.exceptions)
     return {
         "bench": f"concurrent load ({crawls} crawls, {report.exports} exports)",
-        "cases": report.searches + report.exports + crawls,
+        "cases": report.searches + report.exports + crawls + failed_rounds,
         "survived": report.searches
         + report.exports
         + crawls
-        - len(report.exceptions)
-        - crawl_errors
+        - crawls_failed
         - report.inconsistent_snapshots,
         "lost": lost,
         "duplicated": dup,
-        "exceptions": len(report.exceptions) + crawl_errors + int(ok != "ok" or not fts),
-        "lock_errors": report.lock_errors,
+        "exceptions": failed_rounds + crawl_exceptions + int(ok != "ok" or not fts),
+        "lock_errors": report.lock_errors + crawl_locks,
+        "errors": report.exceptions + crawl_lines,
     }
+
+
+_CLOCK = re.compile(r"^\d\d:\d\d:\d\d(,\d+)? ")
+
+
+def _error_lines(stderr: str, returncode: int) -> list[str]:
+    """A crawl's error lines (clock removed, so repeats group), for the summary under the table."""
+    lines = [
+        "crawl: " + _CLOCK.sub("", line.strip())
+        for line in stderr.splitlines()
+        if "database is locked" in line or "Error" in line or "Traceback" in line
+    ]
+    if returncode != 0:
+        lines.append(f"crawl: exit status {returncode}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,6 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     print("  ".join("-" * widths[c] for c in columns))
     for row in rows:
         print("  ".join(str(row[c]).ljust(widths[c]) for c in columns))
+    for row in rows:
+        errors = Counter(row.get("errors") or [])
+        if errors:
+            print(f"\n{row['bench']}: {sum(errors.values())} exceptions, most common first:")
+            for text, times in errors.most_common(5):
+                print(f"  {times:>7}  {text[:300]}")
     bad = any(r["lost"] or r["duplicated"] or r["exceptions"] or r["lock_errors"] for r in rows)
     return 1 if bad else 0
 

@@ -52,9 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.robots.RobotsTxtMiddleware": 100,
     # After the RobotsTxtMiddleware (100), which has parsed robots.txt by then.
     "newscrawl.middlewares.crawldelay.CrawlDelayMiddleware": 110,
-    # After HttpAuthMiddleware (300), before CookiesMiddleware (700): no credentials cross
-    # origins on redirects.
-    "newscrawl.middlewares.origin.OriginGuardMiddleware": 350,
+    # After HttpAuthMiddleware (300) and DefaultHeadersMiddleware (400), which put credentials
+    # back on every request, and before CookiesMiddleware (700): none cross origins on redirects.
+    "newscrawl.middlewares.origin.OriginGuardMiddleware": 450,
     # Sees responses before RetryMiddleware (550): Retry-After is honoured first.
     "newscrawl.middlewares.retryafter.RetryAfterMiddleware": 560,
     # Next to the downloader: captures responses before they are decompressed.

@@ -3,10 +3,13 @@
 Scrapy keeps a ``Cookie`` header when a redirect changes only the port or goes from http to
 https, and keeps URL credentials (``user:pass@``). This middleware, placed after Scrapy's
 HttpAuthMiddleware and before its CookiesMiddleware, compares each redirected request with the
-request that was redirected: when the origin (scheme, host, port) changed, it removes
-``Authorization``, ``Cookie`` and ``Proxy-Authorization`` (unless a proxy is set for the request)
-and any ``user:pass@`` in the URL. Cookies the cookie jar itself holds for the new origin are
-added later by the cookie middleware, following the jar's own scoping rules.
+first request of its redirect chain: when the origin (scheme, host, port) is not that one, it
+removes ``Authorization``, ``Cookie`` and ``Proxy-Authorization`` (unless a proxy is set for the
+request) and any ``user:pass@`` in the URL. Comparing with the first request, not the previous
+hop, matters for chains like A -> B -> B: HttpAuthMiddleware adds its credentials again to every
+hop whose host matches ``HTTPAUTH_DOMAIN`` (a subdomain, or any host when it is None), and the
+second hop looks same-origin. Cookies the cookie jar itself holds for the new
+origin are added later by the cookie middleware, following the jar's own scoping rules.
 """
 
 from __future__ import annotations
@@ -52,9 +55,9 @@ class OriginGuardMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Any, spider: Any = None) -> Any:
-        """Strip credentials when this request is a redirect to another origin."""
-        previous = (request.meta.get("redirect_urls") or [None])[-1]
-        if previous is None or origin_of(previous) == origin_of(request.url):
+        """Strip credentials when this request is a redirect that left its chain's origin."""
+        first = (request.meta.get("redirect_urls") or [None])[0]
+        if first is None or origin_of(first) == origin_of(request.url):
             return None
         stripped = [h.decode() for h in CREDENTIAL_HEADERS if h in request.headers]
         for header in CREDENTIAL_HEADERS:

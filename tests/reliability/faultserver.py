@@ -151,6 +151,7 @@ class Received:
     path: str
     headers: dict[str, str]
     time: float
+    scheme: str = "http"  # "https" when it came over TLS
 
 
 class RequestLog:
@@ -184,6 +185,7 @@ class Conn:
     method: str
     path: str
     headers: dict[str, str]
+    scheme: str = "http"
 
     def send(
         self,
@@ -226,7 +228,13 @@ Handler = Callable[[Conn], None]
 
 
 class FaultServer:
-    """One origin on 127.0.0.1 (plain or TLS) dispatching paths to handlers, logging requests."""
+    """One origin on 127.0.0.1 (plain or TLS) dispatching paths to handlers, logging requests.
+
+    With `tls` and ``plain_too=True`` one port speaks both: a connection opening with a TLS
+    handshake is served over TLS, any other as plain HTTP. So ``http://127.0.0.1:P/x`` and
+    ``https://127.0.0.1:P/x`` differ in their scheme only, like ``http://example.com/x`` and
+    ``https://example.com/x`` on ports 80 and 443.
+    """
 
     def __init__(
         self,
@@ -234,11 +242,14 @@ class FaultServer:
         log: RequestLog,
         tls: ssl.SSLContext | None = None,
         host: str = "127.0.0.1",
+        *,
+        plain_too: bool = False,
     ) -> None:
         """Bind a free port (not yet serving)."""
         self.name = name
         self.log = log
         self.tls = tls
+        self.plain_too = plain_too and tls is not None
         self.host = host
         self.routes: dict[str, Handler] = {}
         self.sock = socket.socket()
@@ -254,9 +265,11 @@ class FaultServer:
         """The origin URL, e.g. ``http://127.0.0.1:40001``."""
         return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
-    def url(self, path: str) -> str:
-        """Absolute URL of `path` on this server."""
-        return self.base + path
+    def url(self, path: str, scheme: str | None = None) -> str:
+        """Absolute URL of `path` on this server (`scheme`: "http" or "https" on a dual port)."""
+        if scheme is None:
+            return self.base + path
+        return f"{scheme}://{self.host}:{self.port}{path}"
 
     def start(self) -> FaultServer:
         """Serve in a daemon thread."""
@@ -285,7 +298,11 @@ class FaultServer:
         try:
             client.settimeout(10)
             sock: socket.socket = client
-            if self.tls is not None:
+            scheme = "http"
+            if self.tls is not None and (
+                not self.plain_too or client.recv(1, socket.MSG_PEEK) == b"\x16"
+            ):
+                scheme = "https"
                 try:
                     sock = self.tls.wrap_socket(client, server_side=True)
                 except (OSError, ssl.SSLError):
@@ -303,8 +320,8 @@ class FaultServer:
             for line in lines:
                 key, _, value = line.partition(":")
                 headers[key.strip().lower()] = value.strip()
-            self.log.add(Received(self.name, method, path, headers, time.monotonic()))
-            conn = Conn(sock, method, path, headers)
+            self.log.add(Received(self.name, method, path, headers, time.monotonic(), scheme))
+            conn = Conn(sock, method, path, headers, scheme)
             handler = self.routes.get(path) or self.routes.get(path.split("?", 1)[0])
             if handler is None:
                 conn.send(404, "<html><body>not here</body></html>")
@@ -335,6 +352,11 @@ def status_page(status: int, body: str = "<html><body>error</body></html>", **hd
     """Answer with `status`."""
     headers = {k.replace("_", "-"): v for k, v in hdrs.items()}
     return lambda c: c.send(status, body, headers)
+
+
+def by_scheme(http: Handler, https: Handler) -> Handler:
+    """`http` for a plain request, `https` for one that came over TLS (on a dual port)."""
+    return lambda c: (https if c.scheme == "https" else http)(c)
 
 
 def encoded_bomb(encoding: str, size: int) -> Handler:
@@ -772,12 +794,16 @@ def make_certificate(common_name: str = "127.0.0.1", ca: Any = None) -> tuple[by
 
 def server_context(cert_pem: bytes, key_pem: bytes) -> ssl.SSLContext:
     """A server-side TLS context for a PEM certificate and key."""
+    import os
     import tempfile
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     with tempfile.NamedTemporaryFile("wb", suffix=".pem", delete=False) as handle:
         handle.write(cert_pem + key_pem)
-    context.load_cert_chain(handle.name)
+    try:
+        context.load_cert_chain(handle.name)
+    finally:
+        os.unlink(handle.name)  # loaded: the key need not stay on disk
     return context
 
 

@@ -103,6 +103,24 @@ def test_credentials_stay_on_the_same_origin() -> None:
     assert redirected.headers[b"Cookie"] == b"s=1"
 
 
+def test_credentials_stay_off_a_chain_that_left_the_origin() -> None:
+    # A -> B -> B: HttpAuthMiddleware puts Authorization back on each hop; the second hop is
+    # same-origin with the previous one but not with the first.
+    hop = _redirect(Request("http://127.0.0.1:1/a"), "http://127.0.0.1:2/hop")
+    second = _redirect(hop, "/b")
+    second.headers[b"Authorization"] = b"Basic c2VjcmV0"
+    assert OriginGuardMiddleware().process_request(second) is None
+    assert b"Authorization" not in second.headers
+
+
+def test_credentials_return_with_a_chain_to_its_first_origin() -> None:
+    away = _redirect(Request("http://127.0.0.1:1/a"), "http://127.0.0.1:2/hop")
+    back = _redirect(away, "http://127.0.0.1:1/b")
+    back.headers[b"Authorization"] = b"Basic c2VjcmV0"
+    assert OriginGuardMiddleware().process_request(back) is None
+    assert back.headers[b"Authorization"] == b"Basic c2VjcmV0"
+
+
 def test_url_credentials_are_dropped_across_origins() -> None:
     redirected = _redirect(Request("http://127.0.0.1:1/a"), "http://user:pw@127.0.0.1:2/b")
     result = OriginGuardMiddleware().process_request(redirected)
