@@ -17,14 +17,17 @@ A sources file has one ``[[sources]]`` table per source::
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from newscrawl.urls import canonicalize, is_http_url, site_key
+
+logger = logging.getLogger(__name__)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -109,14 +112,33 @@ class Source:
         }
 
 
+def without_userinfo(url: str) -> str:
+    """The URL without a ``user:password@`` part (never sent, stored or logged)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def check_url(url: str) -> str:
-    """A start URL, canonicalised, or `SourcesError` saying why it cannot be crawled."""
+    """A start URL, canonicalised, or `SourcesError` saying why it cannot be crawled.
+
+    Credentials in a URL are dropped with a warning that does not repeat them: a crawler must
+    not store or log them (HTTPAUTH_USER / HTTPAUTH_PASS send them to their own host only).
+    """
     if not isinstance(url, str) or not is_http_url(url.strip()):
         raise SourcesError(f"invalid URL {url!r}: give an absolute http:// or https:// URL")
+    bare = without_userinfo(url.strip())
+    if bare != url.strip():
+        logger.warning(
+            "Dropped the user name and password from the start URL %s: set HTTPAUTH_USER and "
+            "HTTPAUTH_PASS (with HTTPAUTH_DOMAIN) to send credentials",
+            bare,
+        )
     try:
-        return canonicalize(url.strip())
+        return canonicalize(bare)
     except ValueError as exc:
-        raise SourcesError(f"invalid URL {url!r}: {exc}") from None
+        raise SourcesError(f"invalid URL {bare!r}: {exc}") from None
 
 
 def name_for_url(url: str) -> str:

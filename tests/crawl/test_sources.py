@@ -101,3 +101,14 @@ def test_bad_pattern_is_refused() -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SourcesError, match="does not exist"):
         load_sources(str(tmp_path / "nope.toml"))
+
+
+def test_credentials_in_a_start_url_are_dropped_without_being_repeated(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from newscrawl.sources import check_url
+
+    with caplog.at_level("WARNING"):
+        url = check_url("https://alice:s3cret@news.example/world/")
+    assert url == "https://news.example/world/"
+    assert "HTTPAUTH_USER" in caplog.text and "s3cret" not in caplog.text

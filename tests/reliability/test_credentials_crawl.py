@@ -195,11 +195,6 @@ def test_userinfo_in_a_redirect_is_not_archived(defaults: Crawl) -> None:
     assert [u for u in urls if "alice" in u] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="newscrawl.urls.canonicalize keeps user:pass@, so a start URL carrying it is stored "
-    "in the frontier and logged as it is (and Twisted refuses to fetch it: 'valueerror')",
-)
 def test_userinfo_in_a_start_url_is_neither_logged_nor_stored(tmp_path: Path) -> None:
     server = FaultServer("a", RequestLog())
     _robots(server)
