@@ -59,6 +59,8 @@ class Measure:
     rss_proc_mb: float = 0.0
     returncode: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The machine's 1-minute load average when the measured process ended (ours included).
+    load: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -134,6 +136,7 @@ def run_measured(
             rss_tree_mb=peak[0] / 2**20,
             rss_proc_mb=max(peak[1], usage.ru_maxrss * 1024) / 2**20,
             returncode=proc.returncode,
+            load=os.getloadavg()[0],
         )
         out.seek(0)
         err.seek(0)
@@ -440,7 +443,7 @@ def trafilatura_crawl(corpus: str, origin: str, pages: int, workdir: Path) -> Me
 
 def fmt_row(m: Measure) -> str:
     """One Markdown table row for a measure."""
-    extra = ", ".join(f"{k}={v}" for k, v in m.extra.items())
+    extra = ", ".join([*(f"{k}={v}" for k, v in m.extra.items()), f"load={m.load:.1f}"])
     return (
         f"| {m.name} | {m.pages} | {m.wall:.1f} | {m.rate:,.0f} | {m.cpu:.1f} | "
         f"{m.rss_tree_mb:.0f} | {m.rss_proc_mb:.0f} | {extra} |"
@@ -600,6 +603,19 @@ def report_lines(results: dict[str, Measure], memory: Sequence[int]) -> Iterator
             f"- (d) / min(a, 2b, 2/(1/a+1/b)) = {d.rate:,.0f} / min({ra:,.0f}, {2 * rb:,.0f}, "
             f"{2 / (1 / ra + 1 / rb):,.0f}) = **{d.rate / ceiling:.2f}** (goal >= 0.8: {ok})"
         )
+    if a and b and d and d.pages:
+        # CPU per page does not depend on what else the machine runs (wall rates do).
+        fetch, extract, crawl_cpu = a.cpu / a.pages, b.cpu / b.pages, d.cpu / d.pages
+        yield (
+            f"- CPU per page: (d) {crawl_cpu * 1000:.1f} ms (all processes, start-up included) "
+            f"vs (a) fetch {fetch * 1000:.1f} ms + (b) extraction {extract * 1000:.1f} ms; "
+            f"on {os.cpu_count() or 1} idle cores that is at most "
+            f"{(os.cpu_count() or 1) / crawl_cpu:,.0f} pages/s"
+        )
+    for key in sorted(k for k in results if k.startswith("m")):
+        m = results[key]
+        if m.pages:
+            yield f"- {m.name}: {m.cpu / m.pages * 1000:.1f} ms CPU per page"
     if d and e:
         ok = "met" if d.rate / e.rate >= 20 else "NOT met"
         yield (

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,17 @@ _REVISIT = (
 )
 
 
+_UPSERT_SQL = _DISCOVER_SQL.format(revisit=_REVISIT, changed=_CHANGED)
+_MARK_SQL = (
+    "UPDATE frontier SET state = :state, reason = :reason, fetched_at = :now, "
+    "kind = coalesce(:kind, kind) WHERE url = :url "
+    # An archived article stays done whatever a later duplicate says.
+    "AND NOT (state = 'done' AND kind = 'article' AND :state = 'skipped')"
+)
+#: Discoveries a frontier remembers having written in this run (bounded: memory stays flat).
+SENT_LIMIT = 20_000
+
+
 class Frontier:
     """The frontier of one crawl run, writing through the archive's connection in batches."""
 
@@ -98,6 +110,8 @@ class Frontier:
         self.batch_size = batch_size
         self._discovered: list[dict[str, Any]] = []
         self._marks: list[dict[str, Any]] = []
+        # Discoveries already written in this run: the same one again would change nothing.
+        self._sent: OrderedDict[tuple[Any, ...], None] = OrderedDict()
 
     # -- recovery -------------------------------------------------------------------------------
 
@@ -123,9 +137,24 @@ class Frontier:
     # -- writes (buffered) ----------------------------------------------------------------------
 
     def discover(self, items: Iterable[Discovered]) -> None:
-        """Queue newly found URLs; they reach the database at the next flush."""
+        """Queue newly found URLs; they reach the database at the next flush.
+
+        A discovery identical to one this run already queued (same URL, source, kind, depth,
+        priority, meta and lastmod: every page of a site links its sections and home page again)
+        is skipped: once written, repeating it changes nothing within the run, since a row only
+        changes afterwards by being claimed in this run, which the upsert then leaves alone.
+        """
         now = utc_now()
+        sent = self._sent
         for item in items:
+            meta = json.dumps(item.meta, sort_keys=True, default=str) if item.meta else None
+            key = (item.url, item.source, item.kind, item.depth, item.priority, meta, item.lastmod)
+            if key in sent:
+                sent.move_to_end(key)
+                continue
+            sent[key] = None
+            if len(sent) > SENT_LIMIT:
+                sent.popitem(last=False)
             self._discovered.append(
                 {
                     "url": item.url,
@@ -134,9 +163,7 @@ class Frontier:
                     "depth": item.depth,
                     "priority": item.priority,
                     "referrer": item.referrer,
-                    "meta": json.dumps(item.meta, sort_keys=True, default=str)
-                    if item.meta
-                    else None,
+                    "meta": meta,
                     "now": now,
                     "lastmod": item.lastmod,
                 }
@@ -160,18 +187,22 @@ class Frontier:
             return
         discovered, marks = self._discovered, self._marks
         self._discovered, self._marks = [], []
-        with self.archive.transaction() as conn:
-            sql = _DISCOVER_SQL.format(revisit=_REVISIT, changed=_CHANGED)
+        extra = {"run": self.run_id, "max_attempts": self.max_attempts}
+        try:
+            with self.archive.transaction() as conn:
+                conn.executemany(_UPSERT_SQL, [{**row, **extra} for row in discovered])
+                conn.executemany(_MARK_SQL, marks)
+        except BaseException:
+            # Not written: these discoveries may be made again.
             for row in discovered:
-                conn.execute(sql, {**row, "run": self.run_id, "max_attempts": self.max_attempts})
-            for row in marks:
-                conn.execute(
-                    "UPDATE frontier SET state = :state, reason = :reason, fetched_at = :now, "
-                    "kind = coalesce(:kind, kind) WHERE url = :url "
-                    # An archived article stays done whatever a later duplicate says.
-                    "AND NOT (state = 'done' AND kind = 'article' AND :state = 'skipped')",
-                    row,
-                )
+                self._forget(row)
+            raise
+
+    def _forget(self, row: dict[str, Any]) -> None:
+        key = tuple(
+            row[k] for k in ("url", "source", "kind", "depth", "priority", "meta", "lastmod")
+        )
+        self._sent.pop(key, None)
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -211,7 +242,7 @@ class Frontier:
 
     def claimed_this_run(self) -> dict[str, int]:
         """URLs claimed by this run so far (by any of its workers), per source."""
-        rows = self.archive.conn.execute(
+        rows = self.archive.conn.execute(  # uses idx_frontier_run: this run's rows only
             "SELECT source, count(*) FROM frontier WHERE last_run = ? AND state != 'pending' "
             "GROUP BY source",
             (self.run_id,),
@@ -227,16 +258,21 @@ class Frontier:
         if not sources:
             return False
         marks = ", ".join("?" for _ in sources)
-        rows = self.archive.conn.execute(
-            f"SELECT state, claimed_by, count(*) FROM frontier WHERE source IN ({marks}) "
-            "AND (state = 'pending' OR (state = 'inflight' AND last_run = ?)) "
-            "GROUP BY state, claimed_by",
-            [*sources, self.run_id],
-        ).fetchall()
-        dead = []
-        for state, pid, _ in rows:
-            if state == "pending":
+        # Two index searches in one read snapshot: any pending URL at all (not a count of every
+        # pending URL), then the workers with URLs of this run in flight.
+        with self.archive.snapshot() as conn:
+            if conn.execute(
+                f"SELECT 1 FROM frontier WHERE source IN ({marks}) AND state = 'pending' LIMIT 1",
+                list(sources),
+            ).fetchone():
                 return True
+            rows = conn.execute(
+                f"SELECT DISTINCT claimed_by FROM frontier WHERE source IN ({marks}) "
+                "AND state = 'inflight' AND last_run = ?",
+                [*sources, self.run_id],
+            ).fetchall()
+        dead = []
+        for (pid,) in rows:
             if pid == os.getpid():
                 continue  # our own: fetched, waiting for our last archive batch
             if pid_alive(pid):

@@ -5,16 +5,20 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+from typing import cast
 
 import numpy as np
-from datasketch import MinHash
 
 _SPACE = re.compile(r"\s+")
 
 
 def normalise_for_hash(text: str) -> str:
     """Text reduced to what identifies content: NFC, casefolded, whitespace collapsed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _SPACE.sub(" ", text).strip().casefold()
 
 
 def content_hash(title: str | None, text: str | None) -> str:
@@ -24,18 +28,83 @@ def content_hash(title: str | None, text: str | None) -> str:
 
 
 _WORD = re.compile(r"\w+")
+#: Words per shingle.
+SHINGLE_SIZE = 5
 
 
-def shingles(text: str, size: int = 5) -> set[bytes]:
-    """Word shingles of a text (casefolded), the units near-duplicate similarity is measured on."""
+def _shingle_strings(text: str, size: int) -> set[str]:
     words = _WORD.findall(text.casefold())
     if len(words) < size:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+        return {" ".join(words)} if words else set()
+    # zip over shifted copies: one tuple per window, joined in C.
+    return set(map(" ".join, zip(*[words[k:] for k in range(size)], strict=False)))
+
+
+def shingles(text: str, size: int = SHINGLE_SIZE) -> set[bytes]:
+    """Word shingles of a text (casefolded), the units near-duplicate similarity is measured on."""
+    return {s.encode("utf-8") for s in _shingle_strings(text, size)}
+
+
+# -- MinHash ----------------------------------------------------------------------------------
+#
+# The signature is bit for bit the one datasketch 2.0's ``MinHash(num_perm, seed=1)`` (its default
+# "affine32" scheme) gives after ``update_batch(shingles)``, so signatures stored by earlier
+# versions stay comparable; computing it here avoids datasketch's per-object permutation set-up,
+# its per-shingle Python calls and its import (which pulls in scipy, ~0.5 s per crawl process).
+#
+# Each shingle is hashed to 32 bits (the first four bytes of its SHA-1, little-endian), mixed with
+# the MurmurHash3 finalizer, then put through ``num_perm`` affine maps ``a * h + b mod 2**32``
+# (``a`` odd, so each map is a bijection); the signature is the minimum of each map.
+
+_MAX_HASH32 = np.uint32(0xFFFFFFFF)
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The affine maps' (a, b) parameters, drawn as datasketch draws them."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (multiplications wrap modulo 2**32)."""
+    s1, m1, s2, m2 = _FMIX32
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s1)
+
+
+def minhash_values(items: Collection[str] | Collection[bytes], num_perm: int = 128) -> np.ndarray:
+    """The MinHash signature (uint64 array of `num_perm` 32-bit values) of a set of items.
+
+    Items are strings (hashed as UTF-8) or bytes; pass each distinct item once.
+    """
+    if not items:
+        return np.full(num_perm, _MAX_HASH32, dtype=np.uint64)
+    encoded: Iterable[bytes]
+    if isinstance(next(iter(items)), str):
+        encoded = map(str.encode, cast("Collection[str]", items))
+    else:
+        encoded = cast("Collection[bytes]", items)
+    digests = b"".join([h.digest() for h in map(hashlib.sha1, encoded)])
+    # Five little-endian uint32 per 20-byte digest; the first one is datasketch's sha1_hash32.
+    hashed = _fmix32(np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32))
+    a, b = _permutations(num_perm)
+    # Rows of at most ~16k shingles keep the (rows x num_perm) temporary small.
+    best = np.full(num_perm, _MAX_HASH32, dtype=np.uint32)
+    for start in range(0, len(hashed), 16_384):
+        chunk = hashed[start : start + 16_384]
+        np.minimum(best, (np.multiply.outer(chunk, a) + b).min(axis=0), out=best)
+    return best.astype(np.uint64)
 
 
 def minhash_signature(text: str, num_perm: int = 128) -> np.ndarray:
-    """A MinHash signature (datasketch) of a text's word shingles."""
-    minhash = MinHash(num_perm=num_perm, seed=1)
-    minhash.update_batch(list(shingles(text)))
-    return np.asarray(minhash.hashvalues, dtype=np.uint64)
+    """A MinHash signature (datasketch-compatible) of a text's word shingles."""
+    return minhash_values(_shingle_strings(text, SHINGLE_SIZE), num_perm)

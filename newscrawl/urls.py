@@ -161,8 +161,15 @@ def canonicalize(url: str, *, extra_tracking_params: Iterable[str] = ()) -> str:
     `TRACKING_PREFIXES` and `extra_tracking_params`), lowercase scheme and host, default port
     dropped, empty query dropped. Raises ValueError for anything but an http(s) URL.
     """
-    _split_http(url)
     extra = frozenset(p.lower() for p in extra_tracking_params)
+    if not extra and type(url) is str:
+        # A crawl canonicalizes the same navigation links on every page: remember recent ones.
+        return _canonicalize_cached(url)
+    return _canonicalize(url, extra)
+
+
+def _canonicalize(url: str, extra: frozenset[str]) -> str:
+    _split_http(url)
     try:
         canon = canonicalize_url(url.strip(), keep_fragments=False)
     except (ValueError, UnicodeError) as exc:
@@ -181,6 +188,15 @@ def canonicalize(url: str, *, extra_tracking_params: Iterable[str] = ()) -> str:
         netloc = f"{userinfo}@{netloc}"
     query = _filter_query(parts.query, lambda name, _value: _is_tracking(name, extra))
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+#: `canonicalize` results kept (URLs in and out, a few hundred bytes each: bounded memory).
+CANONICALIZE_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=CANONICALIZE_CACHE_SIZE)
+def _canonicalize_cached(url: str) -> str:
+    return _canonicalize(url, frozenset())
 
 
 def _param_matches(params: dict[str, frozenset[str] | None], name: str, value: str) -> bool:
@@ -353,9 +369,19 @@ def registered_domain(url: str) -> str:
     """
     text = url.strip()
     host = (urlsplit(text if "//" in text else "//" + text).hostname or "").rstrip(".").lower()
+    return _registered_domain_of_host(host)
+
+
+def _registered_domain_of_host(host: str) -> str:
     if not host or _IPV4.match(host) or ":" in host or "." not in host:
         return host
-    extractor = _tld_extractor()
+    return _registered_domain_with(host, _tld_extractor())
+
+
+@lru_cache(maxsize=4096)
+def _registered_domain_with(host: str, extractor: Callable[[str], object] | None) -> str:
+    """The registered domain of `host` by `extractor` (remembered: a crawl asks for the same
+    few hosts for every link it finds)."""
     if extractor is not None:
         result = extractor(host)
         domain = getattr(result, "top_domain_under_public_suffix", None)

@@ -2,11 +2,19 @@
 
 from newscrawl.discover.feeds import FeedEntry, parse_feed
 from newscrawl.discover.kinds import detect_kind
-from newscrawl.discover.links import classify_url, find_feed_links, find_links, find_next_page
+from newscrawl.discover.links import (
+    PageLinks,
+    classify_url,
+    find_feed_links,
+    find_links,
+    find_next_page,
+    page_links,
+)
 from newscrawl.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
 __all__ = [
     "FeedEntry",
+    "PageLinks",
     "Sitemap",
     "SitemapEntry",
     "classify_url",
@@ -14,6 +22,7 @@ __all__ = [
     "find_feed_links",
     "find_links",
     "find_next_page",
+    "page_links",
     "parse_feed",
     "parse_sitemap",
     "sitemaps_from_robots",

@@ -1,11 +1,16 @@
 """Links in HTML pages: all links, feed links, the next page of a listing.
 
+Each page is parsed once and each distinct href resolved once, however many of the finders are
+asked about it: `page_links` returns all three; `find_links`, `find_feed_links` and
+`find_next_page` reuse the last parsed page when given the same ``html`` object again.
+
 The URL-shape classifier lives in `newscrawl.discover.urlshape` and is re-exported here.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
@@ -14,7 +19,14 @@ from lxml import html as lxml_html
 
 from newscrawl.discover.urlshape import classify_url
 
-__all__ = ["classify_url", "find_feed_links", "find_links", "find_next_page"]
+__all__ = [
+    "PageLinks",
+    "classify_url",
+    "find_feed_links",
+    "find_links",
+    "find_next_page",
+    "page_links",
+]
 
 #: At most this many links are returned from one page.
 MAX_LINKS = 10_000
@@ -70,15 +82,6 @@ def _parse(html: str) -> Any:
             return None
 
 
-def _base(doc: Any, base_url: str) -> str:
-    """The URL relative links resolve against: ``<base href>`` if usable, else `base_url`."""
-    for href in doc.xpath("//base/@href")[:1]:
-        resolved = _absolute(str(href), base_url, keep_fragment=True)
-        if resolved is not None:
-            return resolved
-    return base_url
-
-
 def _absolute(href: str, base: str, keep_fragment: bool = False) -> str | None:
     """Resolve `href`; return an http(s) URL without fragment, or None for anything else."""
     href = href.strip(_HTML_SPACE)
@@ -109,18 +112,141 @@ def _unique(urls: list[str | None], limit: int = MAX_LINKS) -> list[str]:
     return out
 
 
+class _Page:
+    """One parsed page: its link elements (one pass over the tree) and a cache of resolved hrefs,
+    shared by the link, feed and next-page finders."""
+
+    def __init__(self, doc: Any, base_url: str) -> None:
+        self.base_url = base_url
+        #: ``<a>``/``<area>`` with an href, ``<a>`` with an href, ``<link>`` with an href, and
+        #: ``<link>``/``<a>`` with an href, each in document order.
+        self.hyperlinks: list[Any] = []
+        self.anchors: list[Any] = []
+        self.link_tags: list[Any] = []
+        self.rel_candidates: list[Any] = []
+        base_href: str | None = None
+        for element in doc.iter("a", "area", "link", "base"):
+            href = element.get("href")
+            if href is None:
+                continue
+            tag = element.tag
+            if tag == "a":
+                self.hyperlinks.append(element)
+                self.anchors.append(element)
+                self.rel_candidates.append(element)
+            elif tag == "area":
+                self.hyperlinks.append(element)
+            elif tag == "link":
+                self.link_tags.append(element)
+                self.rel_candidates.append(element)
+            elif base_href is None:
+                base_href = href
+        self.base = base_url
+        if base_href is not None:
+            resolved = _absolute(str(base_href), base_url, keep_fragment=True)
+            if resolved is not None:
+                self.base = resolved
+        self._resolved: dict[str, str | None] = {}
+
+    def resolve(self, href: str) -> str | None:
+        """`_absolute` of an href against the page's base, computed once per distinct href."""
+        try:
+            return self._resolved[href]
+        except KeyError:
+            url = self._resolved[href] = _absolute(href, self.base)
+            return url
+
+    def links(self) -> list[str]:
+        return _unique([self.resolve(str(e.get("href"))) for e in self.hyperlinks])
+
+    def feeds(self) -> list[str]:
+        found: list[str | None] = []
+        for link in self.link_tags:
+            mime = (link.get("type") or "").split(";", 1)[0].strip().lower()
+            if "alternate" in _rel_tokens(link) and mime in FEED_TYPES:
+                found.append(self.resolve(link.get("href") or ""))
+        return _unique(found)
+
+    def next_page(self) -> str | None:
+        current = _absolute(self.base_url, self.base_url)
+
+        def usable(href: str | None) -> str | None:
+            url = self.resolve(href or "")
+            return url if url is not None and url != current else None
+
+        for element in self.rel_candidates:
+            if "next" in _rel_tokens(element) and (url := usable(element.get("href"))):
+                return url
+        anchors = self.anchors
+        for anchor in anchors:
+            if _anchor_text(anchor) in NEXT_TEXTS and (url := usable(anchor.get("href"))):
+                return url
+        for anchor in anchors:
+            classes = (anchor.get("class") or "").lower().split()
+            if any(c == "next" or c.endswith(("-next", "_next", "__next")) for c in classes) and (
+                url := usable(anchor.get("href"))
+            ):
+                return url
+        if current is None:
+            return None
+        _name, number = _page_number(current)
+        checked: set[str] = set()
+        for anchor in anchors:
+            url = usable(anchor.get("href"))
+            if url is None or url in checked:
+                continue
+            checked.add(url)
+            if _is_page(url, current, number + 1):
+                return url
+        return None
+
+
+@dataclass
+class PageLinks:
+    """What one HTML page links to (see `page_links`)."""
+
+    #: As `find_links`.
+    links: list[str] = field(default_factory=list)
+    #: As `find_next_page`.
+    next_page: str | None = None
+    #: As `find_feed_links` (empty unless asked for).
+    feeds: list[str] = field(default_factory=list)
+
+
+#: The last page parsed, as (html, base_url, page): the crawl asks `find_links`,
+#: `find_feed_links` and `find_next_page` about the same page (the same str object) in a row.
+_last: tuple[str, str, _Page | None] | None = None
+
+
+def _page(html: str, base_url: str) -> _Page | None:
+    """The parsed page (None if unparseable), reused when asked again about the same object."""
+    global _last
+    last = _last
+    if last is not None and last[0] is html and last[1] == base_url:
+        return last[2]
+    doc = _parse(html)
+    page = None if doc is None else _Page(doc, base_url)
+    _last = (html, base_url, page) if isinstance(html, str) else None
+    return page
+
+
+def page_links(html: str, base_url: str, *, feeds: bool = True) -> PageLinks:
+    """`find_links`, `find_next_page` and (with `feeds`) `find_feed_links` of one page at once,
+    parsing it once and resolving each distinct href once."""
+    page = _page(html, base_url)
+    if page is None:
+        return PageLinks()
+    return PageLinks(page.links(), page.next_page(), page.feeds() if feeds else [])
+
+
 def find_links(html: str, base_url: str) -> list[str]:
     """List the absolute http(s) targets of ``<a>``/``<area>`` links, de-duplicated, in order.
 
     Fragments are dropped; fragment-only, mailto:, javascript: and similar links are skipped;
     ``<base href>`` is respected.
     """
-    doc = _parse(html)
-    if doc is None:
-        return []
-    base = _base(doc, base_url)
-    hrefs = doc.xpath("//a/@href | //area/@href")
-    return _unique([_absolute(str(href), base) for href in hrefs])
+    page = _page(html, base_url)
+    return [] if page is None else page.links()
 
 
 def _rel_tokens(element: Any) -> set[str]:
@@ -130,16 +256,8 @@ def _rel_tokens(element: Any) -> set[str]:
 
 def find_feed_links(html: str, base_url: str) -> list[str]:
     """List feeds announced by ``<link rel="alternate" type="application/rss+xml|atom+xml">``."""
-    doc = _parse(html)
-    if doc is None:
-        return []
-    base = _base(doc, base_url)
-    found: list[str | None] = []
-    for link in doc.xpath("//link[@href]"):
-        mime = (link.get("type") or "").split(";", 1)[0].strip().lower()
-        if "alternate" in _rel_tokens(link) and mime in FEED_TYPES:
-            found.append(_absolute(link.get("href") or "", base))
-    return _unique(found)
+    page = _page(html, base_url)
+    return [] if page is None else page.feeds()
 
 
 def _anchor_text(anchor: Any) -> str:
@@ -177,34 +295,5 @@ def _is_page(url: str, current: str, number: int) -> bool:
 
 def find_next_page(html: str, base_url: str) -> str | None:
     """Find the next (older) page of a listing: rel=next, a "Next"/"Older" anchor, or page N+1."""
-    doc = _parse(html)
-    if doc is None:
-        return None
-    base = _base(doc, base_url)
-    current = _absolute(base_url, base_url)
-
-    def usable(href: str | None) -> str | None:
-        url = _absolute(href or "", base)
-        return url if url is not None and url != current else None
-
-    for element in doc.xpath("//link[@href] | //a[@href]"):
-        if "next" in _rel_tokens(element) and (url := usable(element.get("href"))):
-            return url
-    anchors = doc.xpath("//a[@href]")
-    for anchor in anchors:
-        if _anchor_text(anchor) in NEXT_TEXTS and (url := usable(anchor.get("href"))):
-            return url
-    for anchor in anchors:
-        classes = (anchor.get("class") or "").lower().split()
-        if any(c == "next" or c.endswith(("-next", "_next", "__next")) for c in classes) and (
-            url := usable(anchor.get("href"))
-        ):
-            return url
-    if current is None:
-        return None
-    _name, number = _page_number(current)
-    for anchor in anchors:
-        url = usable(anchor.get("href"))
-        if url is not None and _is_page(url, current, number + 1):
-            return url
-    return None
+    page = _page(html, base_url)
+    return None if page is None else page.next_page()

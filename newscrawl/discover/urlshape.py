@@ -8,6 +8,7 @@ specific: assets, feeds, search, site pages ("about"), authors, tags, video, gal
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 #: Every value `classify_url` can return.
@@ -145,6 +146,11 @@ def _has_before_last(segments: list[str], names: frozenset[str]) -> bool:
 
 def classify_url(url: str) -> str:
     """Classify a URL by shape as one of `URL_CLASSES` (``"article"``, ``"section"``, ...)."""
+    # A crawl classifies the same navigation links on every page: remember recent answers.
+    return _classify_cached(url) if type(url) is str else _classify(url)
+
+
+def _classify(url: str) -> str:
     try:
         parts = urlsplit(url.strip())
     except (ValueError, AttributeError):
@@ -191,3 +197,8 @@ def classify_url(url: str) -> str:
     if len(segments) <= 3 and all(_slug_words(seg) <= 3 for seg in segments):
         return "section"
     return "other"
+
+
+#: `classify_url` answers kept (a few hundred bytes each; a bounded, flat amount of memory).
+CLASSIFY_CACHE_SIZE = 4096
+_classify_cached = lru_cache(maxsize=CLASSIFY_CACHE_SIZE)(_classify)

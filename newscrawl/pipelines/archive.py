@@ -1,4 +1,5 @@
-"""Archiving: batched upserts into the archive, the frontier marked done in the same transaction."""
+"""Archiving: batched upserts into the archive; the frontier marked done and the articles'
+near-duplicate signatures saved in the same transaction."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from twisted.internet import task
 
+from newscrawl.archive import signatures
 from newscrawl.archive.errors import StorageError
 from newscrawl.frontier import mark_done
 from newscrawl.pipelines.outcomes import count, stop_on_storage_error
@@ -90,15 +92,20 @@ class ArchivePipeline:
             urls = {article["url"], article.get("requested_url") or article["url"]}
             frontier_urls[article["url"]] = (urls, article.get("source"))
 
+        pending = signatures.pending_for(self.crawler)
+
         def mark(conn: Any, result: Any) -> None:
             for urls, source in frontier_urls.values():
                 mark_done(conn, urls, source)
+            # The dedupe pipeline's signatures of these articles land with them.
+            pending.write(conn, frontier_urls)
 
         try:
             result = session.archive.upsert_articles(batch, also=mark)
         except StorageError as exc:
             self._storage_failed(exc, batch)
             return
+        pending.written(frontier_urls)
         by_url = {a["url"]: a.get("source") for a in batch}
         for name, urls in (
             ("articles_new", result.new),

@@ -7,11 +7,13 @@
 - The same title and body under another URL (exact content hash) is dropped as a duplicate,
   unless the earlier article is a declared copy of this one (then this one is the original).
 - A near-duplicate (MinHash similarity at or above the threshold) is kept, with `duplicate_of`
-  naming the article it copies.
+  naming the article it copies. Signatures are written with their articles, in the archive
+  pipeline's batch transaction; until then they are looked up in memory (`signatures.Pending`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from typing import Any, TypeVar
 
@@ -25,6 +27,11 @@ from newscrawl.pipelines.outcomes import count, drop, stop_on_storage_error
 
 #: Entries each in-memory "seen recently" map keeps (well above one archive batch).
 RECENT_LIMIT = 20_000
+#: Unwritten signatures at which the pipeline writes them itself (the archive pipeline normally
+#: writes them with each batch of articles, well before).
+PENDING_LIMIT = 1_000
+
+logger = logging.getLogger(__name__)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -60,6 +67,26 @@ class DedupePipeline:
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
         return cls(crawler, crawler.settings.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD", 0.8))
 
+    @property
+    def pending(self) -> signatures.Pending:
+        """Signatures of items passed on but not archived yet (shared with the archive pipeline)."""
+        return signatures.pending_for(self.crawler)
+
+    def _write_pending(self) -> None:
+        pending = self.pending
+        if not len(pending):
+            return
+        with self.crawler.spider.session.archive.transaction() as tx:
+            pending.write(tx)
+        pending.written()
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Write the signatures no archive batch took (items dropped later, or no archive)."""
+        try:
+            self._write_pending()
+        except StorageError as exc:
+            logger.error("Could not save near-duplicate signatures: %s", exc)
+
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
         url = adapter["url"]
@@ -67,9 +94,7 @@ class DedupePipeline:
         session = self.crawler.spider.session
         if url in self.urls_this_run:
             count(self.crawler, "duplicates", source)
-            raise drop(
-                self.crawler, item, "duplicate_url", f"another URL of {url}", kind="article"
-            )
+            raise drop(self.crawler, item, "duplicate_url", f"another URL of {url}", kind="article")
         digest = content_hash(adapter.get("title"), adapter.get("text"))
         adapter["content_hash"] = digest
         declared = adapter.get("duplicate_of")
@@ -84,19 +109,25 @@ class DedupePipeline:
                 kind="article",
             )
         signature = minhash_signature(adapter.get("text") or "", signatures.NUM_PERM)
-        conn = session.archive.conn
-        best = signatures.most_similar(conn, signature, exclude_url=url)
+        keys = signatures.band_hashes(signature)
+        best = signatures.most_similar(
+            session.archive.conn, signature, exclude_url=url, keys=keys, pending=self.pending
+        )
         if declared:
             count(self.crawler, "near_duplicates", source)
         elif best and best[1] >= self.threshold and not self._is_copy_of(best[0], url):
             adapter["duplicate_of"] = best[0]
             count(self.crawler, "near_duplicates", source)
-        try:
-            with session.archive.transaction() as tx:
-                signatures.store(tx, url, signature)
-        except StorageError as exc:
-            stop_on_storage_error(self.crawler, exc)
-            raise DropItem(f"storage_error: {exc}") from None
+        # The archive pipeline writes the signature with the article, in its batch transaction;
+        # until then it is found in `self.pending`.
+        self.pending.add(url, signature, keys)
+        if len(self.pending) >= PENDING_LIMIT:  # nobody is writing them: write them now
+            try:
+                self._write_pending()
+            except StorageError as exc:
+                self.pending.discard(url)
+                stop_on_storage_error(self.crawler, exc)
+                raise DropItem(f"storage_error: {exc}") from None
         self.urls_this_run[url] = True
         self.hashes_this_run[digest] = (url, adapter.get("duplicate_of"))
         if declared:

@@ -1,0 +1,86 @@
+"""`page_links` (one parse for links, feeds and the next page) against the single finders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newscrawl.discover import links as links_module
+from newscrawl.discover.links import (
+    PageLinks,
+    find_feed_links,
+    find_links,
+    find_next_page,
+    page_links,
+)
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "discover"
+PAGE_URL = "https://news.example.com/politics/index.html"
+
+PAGES = [
+    ('<base href="/sub/"><link rel="next" href="p2"><a href="a">a</a><area href="/m">', PAGE_URL),
+    ('<a href="/news?page=2">2</a><a href="/news?page=2">2</a><a href="/news?page=3">3</a>',
+     "https://e.com/news?page=2"),
+    ('<a href=" http://e.com/x#f ">x</a><a href="HTTP://E.com">y</a><a href="mailto:a@b">m</a>',
+     "https://e.com/"),
+    ('<a class="next page-numbers" href="/page/2/">2</a>', "https://e.com/"),
+    ('<link rel="alternate" type="application/rss+xml" href="/feed/"><a href="/">h</a>',
+     "https://e.com/section/"),
+    ("", "https://e.com/"),
+    ("\x00\x01 no markup", "https://e.com/"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def fixture_page() -> str:
+    return (FIXTURES / "page.html").read_text(encoding="utf-8")
+
+
+def _single(html: str, url: str) -> PageLinks:
+    # Fresh copies of the text, so that nothing is reused between the finders.
+    return PageLinks(
+        find_links("".join(html), url),
+        find_next_page("".join(html), url),
+        find_feed_links("".join(html), url),
+    )
+
+
+@pytest.mark.parametrize(("html", "url"), PAGES)
+def test_page_links_gives_what_the_single_finders_give(html: str, url: str) -> None:
+    assert page_links(html, url) == _single(html, url)
+
+
+def test_page_links_on_the_fixture_page(fixture_page: str) -> None:
+    found = page_links(fixture_page, PAGE_URL)
+    assert found == _single(fixture_page, PAGE_URL)
+    assert found.next_page == "https://news.example.com/politics/?page=2"
+    assert page_links(fixture_page, PAGE_URL, feeds=False).feeds == []
+
+
+def test_finders_reuse_the_parse_only_for_the_same_page_and_url(
+    fixture_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parses: list[str] = []
+    parse = links_module._parse
+
+    def counting(html: str) -> object:
+        parses.append(html)
+        return parse(html)
+
+    monkeypatch.setattr(links_module, "_parse", counting)
+    html = "".join(fixture_page)
+    find_links(html, PAGE_URL)
+    find_feed_links(html, PAGE_URL)
+    find_next_page(html, PAGE_URL)
+    assert len(parses) == 1
+    # Another page object, or the same under another base URL, is parsed again.
+    assert find_links("".join(fixture_page), PAGE_URL) == find_links(html, PAGE_URL)
+    find_links(html, "https://other.example/x/")
+    assert len(parses) == 4
+
+
+def test_equal_text_under_another_base_url_resolves_against_that_url() -> None:
+    html = '<a href="story">s</a>'
+    assert find_links(html, "https://a.example/x/") == ["https://a.example/x/story"]
+    assert find_links(html, "https://b.example/y/") == ["https://b.example/y/story"]
