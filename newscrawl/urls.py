@@ -159,7 +159,9 @@ def canonicalize(url: str, *, extra_tracking_params: Iterable[str] = ()) -> str:
 
     w3lib's ``canonicalize_url`` (no fragment) plus: tracking parameters removed (`TRACKING_PARAMS`,
     `TRACKING_PREFIXES` and `extra_tracking_params`), lowercase scheme and host, default port
-    dropped, empty query dropped. Raises ValueError for anything but an http(s) URL.
+    dropped, empty query dropped, and no ``user:password@`` (credentials are never part of a
+    story's identity, nor stored, logged or sent). Raises ValueError for anything but an http(s)
+    URL.
     """
     extra = frozenset(p.lower() for p in extra_tracking_params)
     if not extra and type(url) is str:
@@ -176,7 +178,6 @@ def _canonicalize(url: str, extra: frozenset[str]) -> str:
         raise ValueError(f"malformed URL {url!r}: {exc}") from None
     parts = _split_http(canon)
     scheme = parts.scheme.lower()
-    userinfo = parts.netloc.rpartition("@")[0]
     host = (parts.hostname or "").rstrip(".")
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
@@ -184,8 +185,6 @@ def _canonicalize(url: str, extra: frozenset[str]) -> str:
         raise ValueError(f"malformed URL {url!r}: bad host {host!r}")
     port = parts.port
     netloc = host if port is None or port == DEFAULT_PORTS[scheme] else f"{host}:{port}"
-    if userinfo:
-        netloc = f"{userinfo}@{netloc}"
     query = _filter_query(parts.query, lambda name, _value: _is_tracking(name, extra))
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 

@@ -333,3 +333,9 @@ def test_registered_domain_never_touches_the_network(monkeypatch: pytest.MonkeyP
 )
 def test_heuristic_registered_domain_without_tldextract(host: str, expected: str) -> None:
     assert urls._heuristic_registered_domain(host) == expected
+
+
+def test_canonical_urls_never_carry_credentials() -> None:
+    assert canonicalize("https://alice:pw@News.example:443/a?utm_source=x") == (
+        "https://news.example/a"
+    )
