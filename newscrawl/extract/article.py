@@ -15,8 +15,10 @@ from newscrawl.extract.authors import clean_authors, trafilatura_authors
 from newscrawl.extract.dates import (
     check_modified,
     date_from_url,
+    day_first,
     guess_date,
     has_time,
+    is_ambiguous_numeric,
     normalize_date,
 )
 from newscrawl.extract.document import clean_space, parse_html
@@ -25,7 +27,13 @@ from newscrawl.extract.metadata import PageMeta, read_page_meta
 from newscrawl.extract.pagetype import classify_page
 from newscrawl.extract.sites import SiteRule, rule_for
 from newscrawl.extract.text import choose_body, count_words, extract_body, tidy_body
-from newscrawl.extract.title import clean_title, prefer_headline
+from newscrawl.extract.title import (
+    clean_title,
+    is_site_name,
+    metadata_title_wins,
+    prefer_headline,
+    site_domain_names,
+)
 
 #: The keys of the dict `extract_article` returns, in order.
 RESULT_KEYS = (
@@ -87,14 +95,50 @@ def _language(cands: list[fields.Candidate]) -> tuple[str, str] | None:
     return None
 
 
-def _pick_date(cands: list[tuple[str, str]], now: datetime | None) -> tuple[str, str, str] | None:
+def _local_day(iso: str, raw: str) -> str:
+    """Return the calendar day a date states: that of an ISO raw value in its own offset, else
+    that of the UTC value."""
+    raw = raw.strip()
+    return raw[:10] if _ISO_DAY.match(raw) else iso[:10]
+
+
+#: Date sources that are not structured metadata (the page's text, its URL).
+_UNSTRUCTURED = frozenset({"time", "byline", "text", "url", "htmldate"})
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _pick_date(
+    cands: list[tuple[str, str]],
+    now: datetime | None,
+    dayfirst: bool = False,
+    tree: etree._Element | None = None,
+) -> tuple[str, str, str] | None:
     """Return (UTC ISO, raw, source) of the first parseable date; a date-only value takes the
-    time of a later candidate for the same day (cross-check of precision)."""
-    parsed = [(normalize_date(raw, now), raw, src) for raw, src in cands]
+    time of a later candidate for the same day (cross-check of precision).
+
+    With `tree`, candidates that disagree on the day are cross-checked against the dates the
+    page shows: when the first one's day is written nowhere in the text and a later one's is
+    (a stale or template datePublished next to the date readers see), the later one is taken.
+    """
+    parsed = [(normalize_date(raw, now, dayfirst), raw, src) for raw, src in cands]
     usable = [(iso, raw, src) for iso, raw, src in parsed if iso]
     if not usable:
         return None
     iso, raw, src = usable[0]
+    if tree is not None:
+        days = [_local_day(i, r) for i, r, _ in usable]
+        structured = [c[2] not in _UNSTRUCTURED for c in usable]
+        if len({d for d, ok in zip(days, structured, strict=True) if ok}) > 1:
+            shown = set()
+            for text in visible.text_dates(tree, max_chars=50_000, max_dates=40):
+                value = normalize_date(text, now, dayfirst)
+                if value:
+                    shown.add(_local_day(value, text))
+            if days[0] not in shown:
+                for cand, day, ok in zip(usable[1:], days[1:], structured[1:], strict=True):
+                    if ok and day in shown:
+                        iso, raw, src = cand
+                        break
     if not has_time(raw):
         for other_iso, other_raw, _ in usable[1:]:
             if other_iso[:10] == iso[:10] and has_time(other_raw):
@@ -102,8 +146,26 @@ def _pick_date(cands: list[tuple[str, str]], now: datetime | None) -> tuple[str,
     return iso, raw, src
 
 
+def _url_reading(
+    cands: list[tuple[str, str]], url_iso: str, now: datetime | None, dayfirst: bool
+) -> bool:
+    """Return how to read ambiguous numeric dates ("03/10/2023"): the reading that gives the day
+    in the URL (/2023/october/03/) when only the other reading contradicts it."""
+    for raw, _ in cands:
+        if is_ambiguous_numeric(raw):
+            usual = normalize_date(raw, now, dayfirst)
+            other = normalize_date(raw, now, not dayfirst)
+            if usual and other and usual[:10] != url_iso[:10] and other[:10] == url_iso[:10]:
+                return not dayfirst
+    return dayfirst
+
+
 def _date_candidates(
-    tree: etree._Element, meta: PageMeta, rule: SiteRule | None, now: datetime | None = None
+    tree: etree._Element,
+    meta: PageMeta,
+    rule: SiteRule | None,
+    now: datetime | None = None,
+    dayfirst: bool = False,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Return raw published and modified candidates in order of trust (dates written in the
     text are searched only when no structured or <time> date is usable: they come last)."""
@@ -116,7 +178,7 @@ def _date_candidates(
     published += [(raw, "time") for raw, kind in times if kind == "published"]
     published += [(raw, "time") for raw, kind in times if kind == "time"]
     modified += [(raw, "time") for raw, kind in times if kind == "modified"]
-    if not any(normalize_date(raw, now) for raw, _ in published):
+    if not any(normalize_date(raw, now, dayfirst) for raw, _ in published):
         published += [(raw, "byline") for raw in visible.visible_dates(tree)]
     return published, modified
 
@@ -138,7 +200,8 @@ def _authors(
         if names:
             return names, source
     # Visible bylines one at a time: later ones are often comment or teaser authors.
-    for value in visible.byline_authors(tree):
+    bylines = visible.byline_authors(tree)
+    for value in bylines:
         names = clean_authors([value], orgs, site_person=False)
         if names:
             return names, "byline"
@@ -147,7 +210,14 @@ def _authors(
         if names:
             return names, source
     names = clean_authors(trafilatura_authors(tree, url), orgs)
-    return (names, "trafilatura") if names else ([], None)
+    if names:
+        return names, "trafilatura"
+    # No person anywhere: the organisation, desk or site the page itself credits as author.
+    for values, source in [*sources, (bylines[:1], "byline")]:
+        names = clean_authors(values, orgs, declared=True)
+        if names:
+            return names, source
+    return [], None
 
 
 def _body(
@@ -198,16 +268,24 @@ def extract_article(
     org_names = [str(v) for v, _ in site_cands]
 
     h1 = visible.first_h1(tree)
+    domains = site_domain_names(url)
     title_cands = fields.title_candidates(meta)
+    # A title that is only the site's name ("Robomow" as og:title) is no headline.
+    title_cands = [
+        cand for cand in title_cands if not is_site_name(str(cand[0]), org_names, domains)
+    ] or title_cands
     if rule and rule.title:
         title_cands[:0] = [(t, rule.source()) for t in rule.select(tree, "title")[:1]]
-    meta_title = clean_title(str(title_cands[0][0]), org_names, h1) if title_cands else None
+    meta_title = (
+        clean_title(str(title_cands[0][0]), org_names, h1, domains) if title_cands else None
+    )
     if title_cands and title_cands[0][1].startswith("site:"):
         put("title", (meta_title, title_cands[0][1]))
     elif h1 and prefer_headline(meta_title, h1, org_names):
         same = meta_title is not None and clean_space(meta_title) == h1
-        if h1.isupper() and meta_title and meta_title.casefold() == h1.casefold():
-            # An h1 in capitals (a styling choice): the metadata has the headline's own case.
+        if metadata_title_wins(meta_title, h1):
+            # An h1 in capitals or lower case (a style), or only the headline's main clause:
+            # the metadata has the headline in its own case, or in full.
             put("title", (meta_title, title_cands[0][1]))
         else:
             put("title", (h1, title_cands[0][1] if same else "h1"))
@@ -218,21 +296,23 @@ def extract_article(
     if author_src:
         put("authors", (authors, author_src))
 
-    pub_cands, mod_cands = _date_candidates(tree, meta, rule, now)
+    lang_cands = fields.language_candidates(meta, _header(headers, "content-language"))
+    # Numeric dates ("03/10/2023") are read day first unless the page's locale writes the month
+    # first (US English, or no locale given).
+    dayfirst = day_first(str(lang_cands[0][0])) if lang_cands else False
+    pub_cands, mod_cands = _date_candidates(tree, meta, rule, now, dayfirst)
     url_date = date_from_url(url, now)
     if url_date:
+        dayfirst = _url_reading(pub_cands, url_date[0], now, dayfirst)
         pub_cands.append((url_date[1], "url"))
-    pub = _pick_date(pub_cands, now)
+    pub = _pick_date(pub_cands, now, dayfirst, tree)
     if pub:
         out["published"], out["published_raw"], prov["published"] = pub
-    mod = _pick_date(mod_cands, now)
+    mod = _pick_date(mod_cands, now, dayfirst)
     if mod and check_modified(out["published"], mod[0]):
         out["modified"], out["modified_raw"], prov["modified"] = mod
 
-    put(
-        "language",
-        _language(fields.language_candidates(meta, _header(headers, "content-language"))),
-    )
+    put("language", _language(lang_cands))
     put("description", _first(fields.description_candidates(meta)))
     section_cands = fields.section_candidates(meta)
     if rule and rule.section:
@@ -255,8 +335,15 @@ def extract_article(
     out["is_article"] = out["page_type"] == "article"
     if out["is_article"] and not out["published"]:
         # Only for articles: on fronts, htmldate would report a copyright year or a teaser's date.
-        guessed = guess_date(tree, url, now)
-        pub = _pick_date([(guessed, "htmldate")], now) if guessed else None
+        # First a date written just below the headline (a dateline without markup), then
+        # htmldate's heuristics over the whole page.
+        pub = _pick_date(
+            [(raw, "text") for raw in visible.text_dates(tree, from_headline=True, max_dates=1)],
+            now,
+            dayfirst,
+        )
+        guessed = None if pub else guess_date(tree, url, now)
+        pub = pub or (_pick_date([(guessed, "htmldate")], now) if guessed else None)
         if pub:
             out["published"], out["published_raw"], prov["published"] = pub
             if not check_modified(out["published"], out["modified"]):

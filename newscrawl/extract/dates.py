@@ -19,6 +19,27 @@ _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+#: /2023/october/03/ or /2023/oct/03/: a month written out in the path.
+_URL_DATE_NAMED = re.compile(
+    r"/((?:19|20)\d{2})/(january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)/"
+    r"(0?[1-9]|[12]\d|3[01])(?:/|$)",
+    re.IGNORECASE,
+)
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _TZ_ABBREVIATIONS = {
     "UTC": 0,
@@ -69,8 +90,28 @@ def format_utc(value: datetime) -> str:
     return _to_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _parse_any(raw: str) -> datetime | None:
-    """Parse a date string in any common format (ISO, RFC 2822, '3 May 2024', epoch, CJK)."""
+#: Numeric day and month separated by dots ("03.10.2023"): written day first everywhere.
+_DOTTED_NUMERIC = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}\b")
+#: A numeric date that starts with the day or the month ("03/10/2023", not "2023/10/03").
+_NUMERIC_DAY_MONTH = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+#: Locales that write numeric dates month first (03/10/2023 is March 10).
+_MONTH_FIRST_LOCALES = frozenset({"en", "en-us", "en-ca", "en-ph", "en-pr", "en-um", "en-as"})
+
+
+def day_first(locale: str | None) -> bool:
+    """Tell whether a page's locale ("en-GB", "fr_FR", "en-US") writes numeric dates day first
+    (``03/10/2023`` is 3 October); pages of unknown locale are read month first."""
+    if not locale:
+        return False
+    tag = locale.split(",")[0].strip().replace("_", "-").lower()
+    if not tag or tag in _MONTH_FIRST_LOCALES or not tag[0].isalpha():
+        return False
+    return tag[:2] != "en" or len(tag) > 2
+
+
+def _parse_any(raw: str, dayfirst: bool = False) -> datetime | None:
+    """Parse a date string in any common format (ISO, RFC 2822, '3 May 2024', epoch, CJK);
+    `dayfirst` reads an ambiguous numeric date ("03/10/2023") day first."""
     text = raw.strip()
     if not text or len(text) > 80:
         return None
@@ -92,16 +133,25 @@ def _parse_any(raw: str) -> datetime | None:
     if not re.search(r"\d", text):
         return None
     try:
-        return dateutil_parser.parse(text, default=_DEFAULT, tzinfos=_TZINFOS, fuzzy=True)
+        return dateutil_parser.parse(
+            text,
+            default=_DEFAULT,
+            tzinfos=_TZINFOS,
+            fuzzy=True,
+            dayfirst=bool(_DOTTED_NUMERIC.match(text))
+            or (dayfirst and bool(_NUMERIC_DAY_MONTH.match(text))),
+        )
     except (ValueError, OverflowError, TypeError):
         return None
 
 
-def parse_date(raw: str | None, now: datetime | None = None) -> datetime | None:
+def parse_date(
+    raw: str | None, now: datetime | None = None, dayfirst: bool = False
+) -> datetime | None:
     """Parse a page date to aware UTC; None when unparseable, too old or in the future."""
     if not raw:
         return None
-    value = _parse_any(str(raw))
+    value = _parse_any(str(raw), dayfirst)
     if value is None:
         return None
     value = _to_utc(value)
@@ -111,9 +161,14 @@ def parse_date(raw: str | None, now: datetime | None = None) -> datetime | None:
     return value
 
 
-def normalize_date(raw: str | None, now: datetime | None = None) -> str | None:
-    """Return the date as UTC ISO-8601 with trailing Z, or None when it is not a usable date."""
-    value = parse_date(raw, now)
+def normalize_date(
+    raw: str | None, now: datetime | None = None, dayfirst: bool = False
+) -> str | None:
+    """Return the date as UTC ISO-8601 with trailing Z, or None when it is not a usable date.
+
+    `dayfirst` reads ambiguous numeric dates ("03/10/2023") day first (see `day_first`).
+    """
+    value = parse_date(raw, now, dayfirst)
     return format_utc(value) if value else None
 
 
@@ -125,10 +180,15 @@ def has_time(raw: str) -> bool:
 def date_from_url(url: str, now: datetime | None = None) -> tuple[str, str] | None:
     """Return (UTC ISO date, raw match) for a date embedded in a URL path like /2024/05/12/."""
     path = url.split("?", 1)[0]
-    for pattern in (_URL_DATE_SLASHED, _URL_DATE):
+    for pattern in (_URL_DATE_SLASHED, _URL_DATE, _URL_DATE_NAMED):
         match = pattern.search(path)
         if match:
-            year, month, day = (int(g) for g in match.groups())
+            year_s, month_s, day_s = match.groups()
+            if month_s.isdigit():
+                month = int(month_s)
+            else:
+                month = [m[:3] for m in _MONTH_NAMES].index(month_s[:3].lower()) + 1
+            year, day = int(year_s), int(day_s)
             try:
                 value = datetime(year, month, day, tzinfo=timezone.utc)
             except ValueError:
@@ -167,3 +227,12 @@ def guess_date(tree: Any, url: str | None, now: datetime | None = None) -> str |
     except Exception:  # noqa: BLE001 - a heuristic must never break extraction
         return None
     return found or None
+
+
+def is_ambiguous_numeric(raw: str) -> bool:
+    """Tell whether a date is numeric with day and month both 12 or less ("03/10/2023")."""
+    match = _NUMERIC_DAY_MONTH.match(raw.strip())
+    if not match:
+        return False
+    first, second = (int(part) for part in re.split(r"[/.-]", match.group(0))[:2])
+    return first <= 12 and second <= 12 and first != second

@@ -36,3 +36,77 @@ def node_text(node: etree._Element) -> str:
     except (AttributeError, ValueError):
         return ""
     return clean_space(" ".join(parts))
+
+
+#: Elements that start a new line when rendered; the text on either side is not one word.
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
+)
+
+
+def inline_text(node: etree._Element, skip: object = None) -> str:
+    """Return the text of a node as a browser lays it out.
+
+    Inline elements (``<span>``, ``<a>``) join their neighbours without a space
+    ("Plan<span>n</span>ing" is one word) unless a lower-case letter would run into a capital;
+    block elements and ``<br>`` are separated by one. `skip(element) -> bool` drops descendants
+    (their tails are kept).
+    """
+    parts: list[str] = []
+
+    def walk(elem: etree._Element) -> None:
+        if elem.text:
+            parts.append(elem.text)
+        for child in elem:
+            if isinstance(child.tag, str) and not (callable(skip) and skip(child)):
+                edge = " " if child.tag in BLOCK_TAGS else "\x00"
+                parts.append(edge)
+                walk(child)
+                parts.append(edge)
+            if child.tail:
+                parts.append(child.tail)
+
+    try:
+        walk(node)
+    except (AttributeError, ValueError):
+        return ""
+    # An inline element styled as a block ("Headline<span class=block>Subtitle</span>") shows
+    # as a lower-case letter or digit running into a capital: those get a space.
+    return clean_space(_INLINE_EDGE.sub(" ", "".join(parts)).replace("\x00", ""))
+
+
+_INLINE_EDGE = re.compile(r"(?<=[a-z0-9])\x00+(?=[A-Z])")

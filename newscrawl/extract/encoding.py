@@ -46,6 +46,39 @@ def _declared_in_body(body: bytes) -> str | None:
     return resolve_encoding(match.group(1).decode("ascii")) if match else None
 
 
+#: Bytes 0x80-0x9f as Windows-1252 shows them (five of them are undefined there).
+_CP1252_HIGH = {
+    chr(code).encode("latin-1").decode("cp1252", "ignore"): code
+    for code in range(0x80, 0xA0)
+    if chr(code).encode("latin-1").decode("cp1252", "ignore")
+}
+#: A UTF-8 character read as Latin-1 or Windows-1252 ("â\x80\x99" or "â€™" for "’"): a lead
+#: byte shown as a letter, then continuation bytes shown as C1 controls, symbols or letters.
+_MOJIBAKE_RUN = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf" + "".join(re.escape(c) for c in _CP1252_HIGH) + "]{1,3}"
+)
+#: Proof of mojibake: a C1 control (never text) after a lead byte, or "â€" (cp1252 for E2 80).
+_MOJIBAKE_SIGN = re.compile("[\u00c2-\u00f4][\u0080-\u009f]|\u00e2\u20ac")
+
+
+def _unmojibake_run(match: re.Match[str]) -> str:
+    """Turn one mis-decoded UTF-8 character back into itself (or leave it as it is)."""
+    run = match.group(0)
+    try:
+        raw = bytes(_CP1252_HIGH.get(ch, ord(ch)) for ch in run)
+        return raw.decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        return run
+
+
+def repair_mojibake(text: str) -> str:
+    """Repair UTF-8 text that was decoded as Latin-1 / Windows-1252 and re-encoded before it was
+    served ("Investorâ\x80\x99s" becomes "Investor’s"), when the page shows sure signs of it."""
+    if not _MOJIBAKE_SIGN.search(text):
+        return text
+    return _MOJIBAKE_RUN.sub(_unmojibake_run, text)
+
+
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode a page body to str, never raising: undecodable bytes become U+FFFD.
 
@@ -61,6 +94,6 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         if not fallback or not _strict_ok(body, fallback):
             fallback = detect_encoding(body)
         if fallback and _strict_ok(body, fallback):
-            return html_to_unicode(f"text/html; charset={fallback}", body)[1]
+            return repair_mojibake(html_to_unicode(f"text/html; charset={fallback}", body)[1])
     _, text = html_to_unicode(content_type, body, auto_detect_fun=detect_encoding)
-    return text
+    return repair_mojibake(text)

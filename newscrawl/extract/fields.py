@@ -168,6 +168,10 @@ def author_candidates(meta: PageMeta) -> list[tuple[list[Any], str]]:
         out.append((meta.microdata["author"], "microdata"))
     for key in AUTHOR_META:
         values = [v for v in meta.meta.get(key, []) if v.strip()]
+        if key == "twitter:creator":
+            # A handle ("@shopwithselect" or bare "shopwithselect") names an account, not a
+            # person; a display name has a space.
+            values = [v for v in values if " " in v.strip()]
         if values:
             out.append((values, _meta_source(key)))
     return out

@@ -13,6 +13,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
 from newscrawl.extract.document import clean_space
+from newscrawl.extract.visible import DATE_IN_TEXT
 
 _WORD = re.compile(r"\w+")
 #: Page furniture removed before trafilatura sees the tree (captions, share/newsletter boxes...).
@@ -87,10 +88,29 @@ def _is_furniture(para: str) -> bool:
     return len(words) <= 14 and para.isupper() and bool(_SHOUTED_PROMO.search(para))
 
 
+def _is_dateline(para: str) -> bool:
+    """Tell whether a paragraph only dates the article or gives its reading time ("Written on
+    12 December 2025", "Dec 18, 2025 · 10 min read", "Updated: 2025-03-04 10:00")."""
+    if len(para) > 80:
+        return False
+    rest = DATE_IN_TEXT.sub(" ", para, count=2)
+    if rest == para and not _READ_TIME.search(para):
+        return False
+    return not _READ_TIME.sub(" ", _DATE_LABEL.sub(" ", rest)).strip(" \t-–—|·•⋅,.:;/()")
+
+
+_READ_TIME = re.compile(r"\b\d+(?:\s*[-–]\s*\d+)?\s*(?:min(?:ute)?s?|mins?)(?:\s+read)?\b", re.I)
+_DATE_LABEL = re.compile(
+    r"\b(?:published|updated|last\s+updated|posted|written|modified|on|at|date|read)\b", re.I
+)
+
+
 def tidy_body(text: str, title: str | None = None) -> str:
-    """Drop repeats of the headline near the top and short furniture lines (share, subscribe,
-    bylines)."""
+    """Drop repeats of the headline near the top, short furniture lines (share, subscribe,
+    bylines) and date or reading-time lines among the first and last three paragraphs."""
     paras = [p for p in text.split("\n\n") if p and not _is_furniture(p)]
+    last = len(paras) - 3
+    paras = [p for i, p in enumerate(paras) if not ((i < 3 or i >= last) and _is_dateline(p))]
     if title:
         head = _loose(title)
         paras = [p for i, p in enumerate(paras) if i >= 3 or _loose(p) != head]
@@ -103,16 +123,60 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+_FURNITURE_CLASS = re.compile(r"caption|newsletter|share-|social-share|sharing|related")
+_WRAPPERS = frozenset({"body", "article", "main"})
+#: A superset of the elements `PRUNE_XPATH` matches, found in one pass (sorted by
+#: `_furniture_kind`).
+_FURNITURE_CANDIDATES = (
+    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'newsletter')"
+    " or contains(@class, 'shar') or contains(@class, 'related')"
+    " or @role='complementary' or @aria-label='Related']"
+)
+
+
+def _furniture_kind(node: etree._Element) -> int:
+    """Return which `PRUNE_XPATH` expression matches the element (its index), or -1."""
+    tag = node.tag
+    if tag == "figcaption":
+        return 0
+    cls = node.get("class")
+    if cls and _FURNITURE_CLASS.search(cls):
+        if tag in ("div", "p", "span") and "caption" in cls.split():
+            return 1
+        if "newsletter" in cls and tag not in _WRAPPERS:
+            return 2
+        if "share-" in cls or "social-share" in cls or "sharing" in cls:
+            return 3
+        if "related" in cls and tag not in _WRAPPERS:
+            return 4
+    if node.get("role") == "complementary" or node.get("aria-label") == "Related":
+        return 5
+    return -1
+
+
 def prune_furniture(tree: etree._Element) -> None:
-    """Remove caption, share, newsletter and related-links blocks, unless a match is so large that
-    it must be a wrapper holding the article itself."""
-    body_len = len(" ".join(tree.xpath("//body//text()"))) or 1
-    for xpath in PRUNE_XPATH:
-        for node in tree.xpath(xpath):
+    """Remove caption, share, newsletter and related-links blocks (`PRUNE_XPATH`), unless a
+    match is so large that it must be a wrapper holding the article itself.
+
+    One walk over the tree finds the matches of every expression; they are then removed
+    expression by expression, as if each were evaluated after the previous removals.
+    """
+    found: list[list[etree._Element]] = [[] for _ in PRUNE_XPATH]
+    for node in tree.xpath(_FURNITURE_CANDIDATES):
+        kind = _furniture_kind(node)
+        if kind >= 0:
+            found[kind].append(node)
+    if not any(found):
+        return
+    root = tree.getroottree().getroot()
+    body = tree.find(".//body")
+    body_len = (_joined_len(body) if body is not None else 0) or 1
+    for nodes in found:
+        for node in nodes:
             parent = node.getparent()
-            if parent is None:
+            if parent is None or not _attached(node, root):
                 continue
-            size = len(" ".join(node.xpath(".//text()")))
+            size = _joined_len(node)
             if size < 2000 and size < body_len * 0.25:
                 if node.tail and node.tail.strip():
                     prev = node.getprevious()
@@ -121,6 +185,20 @@ def prune_furniture(tree: etree._Element) -> None:
                     else:
                         parent.text = (parent.text or "") + node.tail
                 parent.remove(node)
+
+
+def _joined_len(node: etree._Element) -> int:
+    """Return ``len(" ".join(node.xpath(".//text()")))`` without building strings in Python."""
+    count = int(node.xpath("count(.//text())"))
+    return int(node.xpath("string-length(.)")) + count - 1 if count else 0
+
+
+def _attached(node: etree._Element, root: etree._Element) -> bool:
+    """Tell whether a node is still in the document (not inside a removed block)."""
+    for ancestor in node.iterancestors():
+        if ancestor.getparent() is None:
+            return ancestor == root
+    return node == root
 
 
 def _extractor(mode: str) -> Extractor:
@@ -169,6 +247,9 @@ def trafilatura_text(tree: etree._Element, url: str | None, mode: str = "recall"
 
 #: Below this many words the recall pass may have picked a fragment; a balanced pass is tried too.
 SHORT_BODY_WORDS = 250
+#: The same when the recall pass kept less than this share of the words in the page's <p>
+#: elements: it settled on one block (an intro, a sidebar) of a long article.
+SHORT_BODY_SHARE = 0.2
 
 
 def extract_body(tree: etree._Element, url: str | None) -> str:
@@ -176,17 +257,26 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
 
     Furniture is removed by `prune_furniture` before and `tidy_body` after, which keeps the
     precision of a second, precision-oriented pass at half the cost. Only when the text is short
-    (the recall pass may have settled on a fragment) is a balanced pass run as well, and the
-    longer text kept.
+    (the recall pass may have settled on a fragment: under `SHORT_BODY_WORDS`, or under
+    `SHORT_BODY_SHARE` of the words in the page's paragraphs) is a balanced pass run as well,
+    and the longer text kept.
     """
+    if not tree.xpath("boolean(normalize-space(//body))"):
+        return ""  # nothing to extract (an empty page or a frameset): skip trafilatura
     work = copy.deepcopy(tree)
     prune_furniture(work)
     text = trafilatura_text(work, url)
-    if count_words(text) < SHORT_BODY_WORDS:
+    words = count_words(text)
+    if words < SHORT_BODY_WORDS or words < SHORT_BODY_SHARE * _paragraph_words(work):
         other = trafilatura_text(work, url, mode="balanced")
-        if count_words(other) > count_words(text):
+        if count_words(other) > words:
             return other
     return text
+
+
+def _paragraph_words(tree: etree._Element) -> int:
+    """Count the words in the page's <p> elements (an upper bound of a plausible body)."""
+    return count_words(" ".join(tree.xpath("//body//p//text()")))
 
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
-from newscrawl.extract.document import clean_space, node_text
+from newscrawl.extract.document import clean_space, inline_text, node_text
 
 _UPPER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = f"translate(concat(@class, ' ', @id), '{_UPPER_LETTERS}', '{_UPPER_LETTERS.lower()}')"
@@ -23,6 +24,10 @@ _BYLINE_CLASS = (
 _LABEL = re.compile(r"^(?:written by|words by|authored by|by|author|authors|posted by)\s*:?$", re.I)
 _BY_TEXT = re.compile(
     r"^\s*(?:written\s+|reported\s+|posted\s+|story\s+)?by\s*:?\s+(\S.{1,120})$", re.IGNORECASE
+)
+#: "This post was written by Jane Doe, ..." inside a longer byline sentence.
+_BY_INSIDE = re.compile(
+    r"\b(?:written|reported|posted|authored)\s+by\s*:?\s+(\S.{1,120})$", re.IGNORECASE
 )
 _DATE_CLASS = (
     "//*[not(self::html or self::body or self::article or self::main or self::script)]"
@@ -54,11 +59,25 @@ def _main_scope(tree: etree._Element) -> etree._Element:
     return tree
 
 
+_NOT_HEADLINE_CLASS = re.compile(r"date|time|byline|author|posted|comment|count", re.IGNORECASE)
+
+
+def _not_headline(node: etree._Element) -> bool:
+    """Tell whether an element inside an <h1> is furniture rather than headline words: a
+    <time>, a nested heading or block (a byline line the template put inside the <h1>), or an
+    element classed as a date, byline or comment count."""
+    if node.tag in ("time", "h2", "h3", "h4", "h5", "h6", "div", "p", "ul", "script", "style"):
+        return True
+    return bool(_NOT_HEADLINE_CLASS.search(f"{node.get('class', '')} {node.get('id', '')}"))
+
+
 def first_h1(tree: etree._Element) -> str | None:
-    """Return the text of the page's main <h1> (inside the article if there is one)."""
+    """Return the text of the page's main <h1> (inside the article if there is one), as laid
+    out (no space inside words split by inline markup), without datelines or bylines nested in
+    it."""
     scope = _main_scope(tree)
     for node in scope.xpath(".//h1") or tree.xpath("//h1"):
-        text = node_text(node)
+        text = inline_text(node, _not_headline) or inline_text(node)
         if text:
             return text
     return None
@@ -91,11 +110,101 @@ def time_dates(tree: etree._Element) -> list[tuple[str, str]]:
     return out
 
 
+_NOT_BYLINE_TAGS = frozenset(
+    {"html", "body", "article", "main", "meta", "script", "img", "section"}
+)
+_NOT_BYLINE_CLASS = re.compile("bio|avatar|image|photo|desc|img|social|follow")
+
+
+def _is_byline(node: etree._Element) -> bool:
+    """Tell whether an element is byline-like (what `_BYLINE_CLASS` selects, in one pass)."""
+    if node.tag in _NOT_BYLINE_TAGS or not isinstance(node.tag, str):
+        return False
+    hints = f"{node.get('class') or ''} {node.get('id') or ''}".translate(_ASCII_LOWER)
+    href = node.get("href") or ""
+    if not (
+        "byline" in hints
+        or "author" in hints
+        or node.get("rel") == "author"
+        or "/author/" in href
+        or "/authors/" in href
+        or node.get("itemprop") == "author"
+        or node.get("data-testid") == "byline"
+    ):
+        return False
+    return not _NOT_BYLINE_CLASS.search(hints)
+
+
+_ASCII_LOWER = str.maketrans(_UPPER_LETTERS, _UPPER_LETTERS.lower())
+
+
+def _matching(
+    tree: etree._Element, prefilter: str, test: Callable[[etree._Element], bool]
+) -> list[etree._Element]:
+    """Return the elements passing `test` inside the article (or in the whole page when the
+    article has none), in document order: ``scope.xpath(".//*[...]") or tree.xpath("//*[...]")``
+    with the case-insensitive part done in Python on the few elements the `prefilter` predicate
+    (a cheap superset) lets through."""
+    scope = _main_scope(tree)
+    nodes = [node for node in scope.xpath(f".//*[{prefilter}]") if test(node)]
+    if not nodes:
+        tops = document_elements(tree)
+        if scope is not tree or len(tops) > 1:
+            nodes = [
+                node
+                for top in tops
+                for node in top.xpath(f"descendant-or-self::*[{prefilter}]")
+                if test(node)
+            ]
+    return nodes
+
+
+def _contains_any(attr: str, parts: tuple[str, ...]) -> str:
+    """Return an XPath test: the attribute contains one of the parts (in lower or upper case)."""
+    return " or ".join(
+        f"contains({attr}, '{p}')" for part in parts for p in (part.lower(), part.upper())
+    )
+
+
+#: Elements that may be bylines: class or id ending "...ine" / "...hor" in either case, etc.
+_BYLINE_PREFILTER = (
+    f"{_contains_any('@class', ('ine', 'hor'))} or {_contains_any('@id', ('ine', 'hor'))}"
+    " or @rel='author' or contains(@href, '/author') or @itemprop='author'"
+    " or @data-testid='byline'"
+)
+#: Elements that may be classed as dates ("date", "publish", "timestamp").
+_DATE_PREFILTER = _contains_any("@class", ("ate", "ish", "amp"))
+
+
+def _byline_nodes(tree: etree._Element) -> list[etree._Element]:
+    """Return the byline-like elements (`_BYLINE_CLASS`), in the article if it has some."""
+    return _matching(tree, _BYLINE_PREFILTER, _is_byline)
+
+
+_NOT_DATE_TAGS = frozenset({"html", "body", "article", "main", "script"})
+_DATE_HINT = re.compile("publish|date|timestamp")
+
+
+def _is_date_node(node: etree._Element) -> bool:
+    """Tell whether an element is classed as a date (what `_DATE_CLASS` selects)."""
+    if node.tag in _NOT_DATE_TAGS or not isinstance(node.tag, str):
+        return False
+    cls = node.get("class")
+    return bool(cls) and bool(_DATE_HINT.search(cls.translate(_ASCII_LOWER)))
+
+
+def document_elements(tree: etree._Element) -> list[etree._Element]:
+    """Return the top-level elements of the tree's document (a broken page may have two
+    <html> elements side by side; XPath's ``//`` searches both)."""
+    root = tree.getroottree().getroot()
+    before = list(root.itersiblings(preceding=True))[::-1]
+    return [e for e in [*before, root, *root.itersiblings()] if isinstance(e.tag, str)]
+
+
 def _byline_texts(tree: etree._Element) -> list[str]:
     """Return short texts of byline-like elements, most specific first."""
     texts: list[str] = []
-    scope = _main_scope(tree)
-    for node in scope.xpath("." + _BYLINE_CLASS) or tree.xpath(_BYLINE_CLASS):
+    for node in _byline_nodes(tree):
         text = node_text(node)
         if text and len(text) <= 100 and text not in texts:
             texts.append(text)
@@ -105,8 +214,11 @@ def _byline_texts(tree: etree._Element) -> list[str]:
 def _labelled_names(scope: etree._Element) -> list[str]:
     """Return texts that follow a "Written by" / "Author" label in the next element."""
     found: list[str] = []
-    for node in scope.xpath(".//*[self::p or self::span or self::div or self::dt or self::strong]"):
-        if len(node) or not _LABEL.match(node_text(node)):
+    for node in scope.xpath(
+        ".//*[self::p or self::span or self::div or self::dt or self::strong][not(*)]"
+    ):
+        # A childless element: its text is its .text (a label is short).
+        if len(node.text or "") > 60 or not _LABEL.match(clean_space(node.text)):
             continue
         nxt = node.getnext()
         if nxt is not None and len(node_text(nxt)) <= 80:
@@ -116,11 +228,27 @@ def _labelled_names(scope: etree._Element) -> list[str]:
     return found[:2]
 
 
+#: How a text matching `_BY_TEXT` starts.
+_BY_START = re.compile(r"^\s*(?:(?:written|reported|posted|story)\s+)?by\b", re.IGNORECASE)
+
+
+def _text_start(node: etree._Element, size: int = 30) -> str:
+    """Return the first characters of a node's text (pieces joined as `node_text` joins them)."""
+    parts: list[str] = []
+    length = 0
+    for piece in node.itertext():
+        parts.append(piece)
+        length += len(piece.strip())
+        if length >= size:
+            break
+    return clean_space(" ".join(parts))
+
+
 def byline_authors(tree: etree._Element) -> list[str]:
     """Return raw author strings from visible bylines ("By Jane Doe and John Smith")."""
     found: list[str] = []
     for text in _byline_texts(tree):
-        match = _BY_TEXT.match(text)
+        match = _BY_TEXT.match(text) or _BY_INSIDE.search(text)
         found.append(match.group(1) if match else text)
         if len(found) >= 3:
             break
@@ -129,6 +257,8 @@ def byline_authors(tree: etree._Element) -> list[str]:
     if found:
         return found
     for node in scope.xpath(".//p | .//span | .//div[not(*)] | .//address | .//strong | .//em"):
+        if not _BY_START.match(_text_start(node)):
+            continue  # cheap test of the first characters before reading the whole text
         text = node_text(node)
         if len(text) > 120:
             continue
@@ -141,11 +271,56 @@ def byline_authors(tree: etree._Element) -> list[str]:
 def visible_dates(tree: etree._Element) -> list[str]:
     """Return dates written in date-like elements and byline lines, in page order."""
     found: list[str] = []
-    scope = _main_scope(tree)
-    for node in scope.xpath("." + _DATE_CLASS) or tree.xpath(_DATE_CLASS):
+    for node in _matching(tree, _DATE_PREFILTER, _is_date_node):
         text = node_text(node)
         if len(text) <= 120:
             found.extend(m.group(0) for m in DATE_IN_TEXT.finditer(text))
         if len(found) >= 3:
             break
     return found
+
+
+def text_dates(
+    tree: etree._Element, from_headline: bool = False, max_chars: int = 3000, max_dates: int = 3
+) -> list[str]:
+    """Return dates written in the page's visible text in document order, at most `max_dates`
+    within the first `max_chars` characters (from the main <h1> on when `from_headline`)."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    start = None
+    if from_headline:
+        scope = _main_scope(tree)
+        heads = scope.xpath(".//h1") or tree.xpath("//h1")
+        if not heads:
+            return []
+        start = heads[0]
+    found: list[str] = []
+    seen = 0
+    started = start is None
+    skipped: set[etree._Element] = set()
+    for node in body.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node is start:
+            started = True
+        parent = node.getparent()
+        hidden = node.tag in _INVISIBLE or (parent is not None and parent in skipped)
+        if hidden:
+            skipped.add(node)
+        texts = ([] if hidden else [node.text]) + (
+            [node.tail] if parent is not None and parent not in skipped else []
+        )
+        if not started:
+            continue
+        for text in texts:
+            if not text or not text.strip():
+                continue
+            seen += len(text)
+            found.extend(m.group(0) for m in DATE_IN_TEXT.finditer(text))
+        if seen > max_chars or len(found) >= max_dates:
+            break
+    return found[:max_dates]
+
+
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg", "select", "button"})

@@ -21,14 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "extraction"
 ZYTE_SAMPLE = (4, 40)  # every 4th page, the first 40 of them
 WCXB_SAMPLE = (11, 60)  # every 11th page, the first 60 of them
-#: Measured on the sample (extractor version 2): zyte body F1 0.973; wcxb body F1 0.963, title
-#: 0.900 (60 pages), authors 0.610 (41 pages with an author), published day 0.878 (49 pages with
-#: a date). Each threshold leaves about one page (or 0.01 of F1) of slack.
+#: Measured on the sample (extractor version 3): zyte body F1 0.973; wcxb body F1 0.963, title
+#: 0.917 (60 pages), authors 0.805 (41 pages with an author), published day 0.857 (49 pages with
+#: a date). Each threshold leaves about one page (or 0.01 of F1) of slack, except the date one,
+#: kept at its version-2 level (version 2 measured 0.878 here; version 3 is better on the full
+#: sets but loses one page of this sample).
 THRESHOLDS = {
     "zyte_f1": 0.96,
     "wcxb_f1": 0.95,
-    "title": 0.88,
-    "authors": 0.58,
+    "title": 0.90,
+    "authors": 0.78,
     "date": 0.85,
 }
 
