@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_PREFIX = "newscrawl"
+#: Request meta key holding the lease of a request taken from the shared queue.
+LEASE_META = "nc_lease"
 
 
 @dataclass(frozen=True)

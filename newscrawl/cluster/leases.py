@@ -13,7 +13,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.http import Request, Response
 
-from newscrawl.cluster.queue import LEASE_META
+from newscrawl.cluster.keys import LEASE_META
 
 
 class LeaseTracker:

@@ -15,9 +15,7 @@ from typing import Any
 from scrapy.http import Request
 from scrapy_redis.queue import PriorityQueue
 
-from newscrawl.cluster.keys import Keys
-
-LEASE_META = "nc_lease"
+from newscrawl.cluster.keys import LEASE_META, Keys
 
 _POP = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

@@ -17,8 +17,8 @@ from scrapy.http import Request
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from newscrawl.cluster.keys import Keys
-from newscrawl.cluster.queue import LEASE_META, LeasedPriorityQueue
+from newscrawl.cluster.keys import LEASE_META, Keys
+from newscrawl.cluster.queue import LeasedPriorityQueue
 from newscrawl.isotime import utc_now
 
 logger = logging.getLogger(__name__)

@@ -21,8 +21,7 @@ from twisted.internet import task
 
 from newscrawl.cluster.connection import RedisUnavailable, connect, redis_url, round_trips
 from newscrawl.cluster.frontier import ClusterSession, ClusterSources, RedisFrontier
-from newscrawl.cluster.keys import Keys
-from newscrawl.cluster.queue import LEASE_META
+from newscrawl.cluster.keys import LEASE_META, Keys
 from newscrawl.cluster.seed import seed
 from newscrawl.cluster.settings import worker_settings
 from newscrawl.frontier import Discovered

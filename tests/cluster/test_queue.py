@@ -11,7 +11,8 @@ from scrapy.http import Request
 
 from newscrawl.cluster import Keys, serializer
 from newscrawl.cluster.dupefilter import CanonicalDupeFilter, url_fingerprint
-from newscrawl.cluster.queue import LEASE_META, LeasedPriorityQueue
+from newscrawl.cluster.keys import LEASE_META
+from newscrawl.cluster.queue import LeasedPriorityQueue
 from newscrawl.urls import canonicalize
 
 

@@ -92,7 +92,7 @@ def test_a_crawl_scheduled_through_scrapyd_fills_the_archive(
     scrapyd_url: str, tmp_path: Path
 ) -> None:
     answer = scrapyd.deploy(scrapyd_url, "newscrawl", "r1")
-    assert answer["spiders"] == 1
+    assert answer["spiders"] == 2  # news, and news-cluster for workers
     db = tmp_path / "news.db"
     site = DemoSite.load()
     with serve_demo_site(site):
