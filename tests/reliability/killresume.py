@@ -36,11 +36,18 @@ def kill_rounds(
     rounds: int,
     rng: random.Random,
     window: tuple[float, float] = (0.5, 4.0),
+    after_fetches: tuple[int, int] | None = None,
 ) -> KillReport:
     """`rounds` crawls each killed (SIGKILL, whole process group) at a random moment, then one
-    crawl left to finish."""
+    crawl left to finish.
+
+    The moment is a random time within `window`, or, with `after_fetches=(lo, hi)`, right after
+    the server has answered a random number (lo to hi) of this round's article requests: mid-crawl
+    however fast the machine.
+    """
     killed = 0
     for _ in range(rounds):
+        fetched_before = _article_fetches(server)
         child = subprocess.Popen(
             crawl_command([server.url("/")], db),
             env=crawl_env(),
@@ -49,7 +56,17 @@ def kill_rounds(
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        time.sleep(rng.uniform(*window))
+        if after_fetches is None:
+            time.sleep(rng.uniform(*window))
+        else:
+            target = fetched_before + rng.randint(*after_fetches)
+            deadline = time.monotonic() + 120
+            while (
+                child.poll() is None
+                and _article_fetches(server) < target
+                and time.monotonic() < deadline
+            ):
+                time.sleep(0.01)
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)  # the CLI and its crawl workers, mid-write
             killed += 1
@@ -69,3 +86,8 @@ def kill_rounds(
         fts_ok=fts_ok,
         stuck=stuck_claims(db),
     )
+
+
+def _article_fetches(server: FaultServer) -> int:
+    """Article pages the server has been asked for so far."""
+    return sum(1 for path in server.log.paths() if path.startswith("/news/"))

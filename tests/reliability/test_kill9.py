@@ -18,7 +18,9 @@ def test_kill_9_and_resume_loses_and_doubles_nothing(tmp_path: Path) -> None:
     server = news_site(RequestLog(), ARTICLES, delay=0.15).start()
     try:
         expected = {server.url(f"/news/2025/09/03/story-{i}") for i in range(ARTICLES)}
-        report = kill_rounds(server, tmp_path / "news.db", expected, 3, random.Random(6))
+        report = kill_rounds(
+            server, tmp_path / "news.db", expected, 3, random.Random(6), after_fetches=(1, 8)
+        )
     finally:
         server.stop()
     assert report.killed >= 2, report
