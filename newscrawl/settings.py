@@ -88,6 +88,8 @@ NEWSCRAWL_FUTURE_TOLERANCE = 86400
 NEWSCRAWL_WARC = True
 #: Size at which a WARC file is closed and a new one started (bytes).
 NEWSCRAWL_WARC_MAX_SIZE = 100 * 1024 * 1024
+#: gzip level of WARC records, 1 (fastest) to 9 (smallest); 6 is within 1% of 9's size.
+NEWSCRAWL_WARC_GZIP_LEVEL = 6
 #: When articles are fetched again after publication (empty: never).
 NEWSCRAWL_RECHECK_SCHEDULE = "1h,6h,24h,72h"
 #: Re-check every archived article of the crawled sources now (`newscrawl crawl --recheck`).

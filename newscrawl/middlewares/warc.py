@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy import signals
 
-from newscrawl.archive.warc import WarcWriter, recover, warc_folder
+from newscrawl.archive.warc import DEFAULT_GZIP_LEVEL, WarcWriter, recover, warc_folder
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +29,12 @@ class WarcCaptureMiddleware:
     (file, offset, length) travels in ``request.meta["nc_warc"]`` to the item.
     """
 
-    def __init__(self, folder: str, max_size: int) -> None:
+    def __init__(self, folder: str, max_size: int, gzip_level: int = DEFAULT_GZIP_LEVEL) -> None:
+        if not 1 <= gzip_level <= 9:
+            raise ValueError(f"NEWSCRAWL_WARC_GZIP_LEVEL must be 1-9, not {gzip_level}")
         self.folder = folder
         self.max_size = max_size
+        self.gzip_level = gzip_level
         self.writer: WarcWriter | None = None
 
     @classmethod
@@ -44,6 +47,7 @@ class WarcCaptureMiddleware:
         middleware = cls(
             settings.get("NEWSCRAWL_WARC_DIR") or warc_folder(settings.get("NEWSCRAWL_DB")),
             settings.getint("NEWSCRAWL_WARC_MAX_SIZE", 100 * 1024 * 1024),
+            settings.getint("NEWSCRAWL_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
         )
         crawler.signals.connect(middleware.opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.closed, signal=signals.spider_closed)
@@ -52,7 +56,7 @@ class WarcCaptureMiddleware:
     def opened(self, spider: Any = None) -> None:
         for name in recover(self.folder):
             logger.info("Closed WARC file %s left open by an interrupted crawl", name)
-        self.writer = WarcWriter(self.folder, self.max_size)
+        self.writer = WarcWriter(self.folder, self.max_size, gzip_level=self.gzip_level)
 
     def closed(self, spider: Any = None) -> None:
         if self.writer is not None:

@@ -29,7 +29,9 @@ class ValidatePipeline:
             raise drop(self.crawler, item, "not_article", f"a {page_type} page", kind="hub")
         if not (adapter.get("title") or "").strip():
             raise drop(self.crawler, item, "no_title", "no title found")
-        words = count_words(adapter.get("text"))
+        words = adapter.get("word_count")
+        if words is None:  # extraction counts them; items from elsewhere may not
+            words = count_words(adapter.get("text"))
         if words < self.min_words and adapter.get("access") != "paywalled":
             raise drop(self.crawler, item, "empty", f"only {words} words of body text")
         return item

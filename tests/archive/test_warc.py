@@ -94,3 +94,43 @@ def test_export_copies_records_into_a_valid_file(tmp_path: Path) -> None:
     out = tmp_path / "out.warc.gz"
     assert copy_records(str(folder), captures[1:3], str(out)) == 2
     assert check(str(out)) == 0
+
+
+def _plain_pages(writer: WarcWriter, n: int) -> list:
+    return [
+        writer.write(
+            f"http://127.0.0.1/plain/{i}",
+            "GET",
+            [],
+            200,
+            [("Content-Type", "text/html")],
+            (f"<p>paragraph {i} of a story about the harbour and its ferries</p>" * 200).encode(),
+        )
+        for i in range(n)
+    ]
+
+
+def test_every_gzip_level_writes_valid_members_read_back_alike(tmp_path: Path) -> None:
+    sizes = {}
+    for level in (1, 6, 9):
+        folder = tmp_path / str(level)
+        writer = WarcWriter(str(folder), gzip_level=level)
+        captures = _plain_pages(writer, 3)
+        writer.close()
+        [name] = os.listdir(folder)
+        assert check(str(folder / name)) == 0
+        back = read_capture(str(folder), name, captures[2].offset)
+        assert back.body.startswith(b"<p>paragraph 2 of a story")
+        # Each record is one gzip member: the capture's bytes decompress on their own.
+        with open(folder / name, "rb") as handle:
+            handle.seek(captures[2].offset)
+            assert gzip.decompress(handle.read(captures[2].length)).startswith(b"WARC/1.")
+        sizes[level] = os.path.getsize(folder / name)
+    assert sizes[1] > sizes[9]
+
+
+def test_gzip_level_outside_1_to_9_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="1-9"):
+        WarcWriter(str(tmp_path), gzip_level=0)

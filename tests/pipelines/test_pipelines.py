@@ -82,3 +82,27 @@ def test_clean_normalises_text_and_lists(crawler) -> None:  # type: ignore[no-un
 
 def test_clean_text_keeps_paragraphs() -> None:
     assert clean_text("One  two\u00a0three.\r\n\r\n\r\n\tFour.\x07") == "One two three.\n\nFour."
+
+
+def test_validate_trusts_the_word_count_extraction_made(crawler) -> None:  # type: ignore[no-untyped-def]
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    item = Article(url="https://x.example/a", title="T", text="Too short here", word_count=3)
+    with pytest.raises(DropItem, match="empty: only 3 words"):
+        pipeline.process_item(item)
+
+
+def test_clean_recounts_words_only_when_cleaning_changes_the_text(crawler) -> None:  # type: ignore[no-untyped-def]
+    pipeline = CleanPipeline.from_crawler(crawler)
+    tidy = Article(url="https://x.example/a", title="T", text="One two three.", word_count=3)
+    assert pipeline.process_item(tidy).word_count == 3
+    messy = Article(
+        url="https://x.example/b",
+        title="T",
+        text="One\x00 two\u00a0\u00a0three.\r\n\r\n\r\nfour",
+        word_count=99,
+    )
+    cleaned = pipeline.process_item(messy)
+    assert cleaned.text == "One two three.\n\nfour"
+    assert cleaned.word_count == 4
+    uncounted = Article(url="https://x.example/c", title="T", text="One two three.")
+    assert pipeline.process_item(uncounted).word_count == 3
