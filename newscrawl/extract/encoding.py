@@ -59,6 +59,15 @@ _MOJIBAKE_RUN = re.compile(
 )
 #: Proof of mojibake: a C1 control (never text) after a lead byte, or "â€" (cp1252 for E2 80).
 _MOJIBAKE_SIGN = re.compile("[\u00c2-\u00f4][\u0080-\u009f]|\u00e2\u20ac")
+#: A C1 control in UTF-8: found by a fast search for its lead byte (5x faster than the sign).
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
+
+
+def _may_hold_mojibake(text: str) -> bool:
+    """A quick test that is true whenever `_MOJIBAKE_SIGN` matches (and rarely otherwise)."""
+    if text.isascii():
+        return False
+    return "\u00e2\u20ac" in text or bool(_C1_UTF8.search(text.encode("utf-8", "surrogatepass")))
 
 
 def _unmojibake_run(match: re.Match[str]) -> str:
@@ -74,7 +83,7 @@ def _unmojibake_run(match: re.Match[str]) -> str:
 def repair_mojibake(text: str) -> str:
     """Repair UTF-8 text that was decoded as Latin-1 / Windows-1252 and re-encoded before it was
     served ("Investorâ\x80\x99s" becomes "Investor’s"), when the page shows sure signs of it."""
-    if not _MOJIBAKE_SIGN.search(text):
+    if not _may_hold_mojibake(text) or not _MOJIBAKE_SIGN.search(text):
         return text
     return _MOJIBAKE_RUN.sub(_unmojibake_run, text)
 

@@ -84,3 +84,15 @@ def test_cp1252_text_keeps_curly_quotes_and_drops_caption(extracted: Any) -> Non
     text = extracted("cp1252", "https://petitcourrier.example/ville/terrasses")["text"]
     assert "“It’s a fair compromise,” said André Lefèvre" in text
     assert "Tables outside" not in text and "Subscribe" not in text
+
+
+def test_mojibake_shown_as_cp1252_symbols_is_repaired() -> None:
+    from newscrawl.extract.encoding import repair_mojibake
+
+    assert repair_mojibake("Investor\u00e2\u20ac\u2122s caf\u00c3\u00a9") == "Investor’s café"
+
+
+def test_a_lone_c1_control_is_not_taken_for_mojibake() -> None:
+    from newscrawl.extract.encoding import repair_mojibake
+
+    assert repair_mojibake("Tab\u0085le caf\u00e9") == "Tab\u0085le caf\u00e9"
