@@ -314,11 +314,26 @@ class NewsSpider(scrapy.Spider):
                 deferred_from_coro(engine.close_spider_async(reason="finished"))
 
     def _work_left(self) -> bool:
-        """Work for this run: URLs pending or being fetched, or a first worker still seeding."""
+        """Work for this run: URLs pending or being fetched, or a first worker still seeding.
+
+        URLs of a source that has used up its page budget (``max_pages``) are not work: they wait
+        for the next run.
+        """
         assert self.session is not None
-        if self.session.frontier.work_left(self._all_sources()):
+        if self.session.frontier.work_left(self._sources_with_budget()):
             return True
         return not self.session.seeded()
+
+    def _sources_with_budget(self) -> list[str]:
+        """This run's sources that may still fetch pages."""
+        assert self.session is not None
+        budgets = {n: s.max_pages for n, s in self.session.sources.items() if s.max_pages}
+        used = self.session.frontier.claimed_this_run() if budgets else {}
+        return [
+            name
+            for name in self._all_sources()
+            if name not in budgets or used.get(name, 0) < int(budgets[name] or 0)
+        ]
 
     def _stop_poller(self) -> None:
         if self.poller is not None and self.poller.running:

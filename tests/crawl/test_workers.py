@@ -78,3 +78,38 @@ def test_two_workers_share_the_work_and_archive_each_article_once(tmp_path: Path
     targets = {urlsplit(u).path for u in site.redirects().values()}
     pages = [p for p in fetched_paths if p[1] != "/robots.txt" and p[1] not in targets]
     assert len(pages) == len(set(pages)), "a page was fetched twice"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_crawl_whose_page_budget_runs_out_finishes(tmp_path: Path, processes: int) -> None:
+    """URLs left pending by `--max-pages` wait for the next run; they must not keep it open."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "news.db"
+    site = DemoSite.load()
+    with serve_demo_site(site):
+        start = site.start_urls()
+        done = subprocess.run(
+            [
+                sys.executable, "-m", "newscrawl.cli.main", "crawl", *start, "--db", str(db),
+                "--max-pages", "3", "--quiet", "--json",
+                "-s", f"NEWSCRAWL_PROCESSES={processes}", "-s", "AUTOTHROTTLE_ENABLED=false",
+                "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0",
+            ],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["status"] == "completed"
+    conn = sqlite3.connect(db)
+    fetched = dict(
+        conn.execute(
+            "SELECT source, count(*) FROM frontier WHERE state != 'pending' GROUP BY source"
+        ).fetchall()
+    )
+    pending = conn.execute("SELECT count(*) FROM frontier WHERE state = 'pending'").fetchone()[0]
+    conn.close()
+    assert fetched and all(n <= 3 for n in fetched.values()), fetched
+    assert pending > 0  # the budget, not the site, ended the crawl
