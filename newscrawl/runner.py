@@ -297,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from newscrawl.cluster.settings import worker_settings
 
         overrides = worker_settings(redis_url, config.get("redis_prefix") or "newscrawl", overrides)
+    # The spider class is given: no need for Scrapy's spider loader to import every spider module
+    # (the cluster one pulls in redis).
+    overrides["SPIDER_MODULES"] = []
     process = CrawlerProcess(crawl_settings(overrides))
     logs.configure(config.get("log_level", "INFO"), config.get("log_format", "text"))
     failures: list[str] = []

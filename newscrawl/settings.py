@@ -4,6 +4,8 @@ Every value can be overridden per crawl (``-s NAME=VALUE``), per source (``[sour
 or, for the NEWSCRAWL_* ones, through the environment variable of the same name.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from newscrawl import __version__
 
 BOT_NAME = "newscrawl"
@@ -62,6 +64,13 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "newscrawl.extensions.progress.ProgressReporter": 500,
+}
+# Turned off above, and left out of the base list so that Scrapy does not import their modules
+# (aiohttp, twisted.conch: ~0.15 s per crawl process) only to find them disabled.
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if not name.endswith((".RemoteControl", ".TelnetConsole"))
 }
 
 # -- newscrawl's own settings -----------------------------------------------------------------

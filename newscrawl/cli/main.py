@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from newscrawl import __version__
-from newscrawl.cli.cluster import archive_worker_command, seed_command, status_command
-from newscrawl.cli.crawl import crawl_command
-from newscrawl.cli.demo import demo_command
-from newscrawl.cli.export import export_command
-from newscrawl.cli.extract import extract_command
-from newscrawl.cli.fts import fts_group
-from newscrawl.cli.history import history_command
-from newscrawl.cli.importing import import_command
-from newscrawl.cli.reextract import reextract_command
-from newscrawl.cli.schedule import schedule_command, sources_command
-from newscrawl.cli.search import search_command
-from newscrawl.cli.serve import serve_command
-from newscrawl.cli.stats import runs_command, stats_command
+
+#: Each command and where it lives, imported only when it runs (or when --help lists them):
+#: `newscrawl crawl` does not pay for importing extraction, Redis or Datasette code.
+COMMANDS = {
+    "demo": "newscrawl.cli.demo:demo_command",
+    "crawl": "newscrawl.cli.crawl:crawl_command",
+    "search": "newscrawl.cli.search:search_command",
+    "export": "newscrawl.cli.export:export_command",
+    "import": "newscrawl.cli.importing:import_command",
+    "extract": "newscrawl.cli.extract:extract_command",
+    "stats": "newscrawl.cli.stats:stats_command",
+    "runs": "newscrawl.cli.stats:runs_command",
+    "fts": "newscrawl.cli.fts:fts_group",
+    "history": "newscrawl.cli.history:history_command",
+    "reextract": "newscrawl.cli.reextract:reextract_command",
+    "schedule": "newscrawl.cli.schedule:schedule_command",
+    "sources": "newscrawl.cli.schedule:sources_command",
+    "serve": "newscrawl.cli.serve:serve_command",
+    "seed": "newscrawl.cli.cluster:seed_command",
+    "archive-worker": "newscrawl.cli.cluster:archive_worker_command",
+    "status": "newscrawl.cli.cluster:status_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, attr = COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newscrawl")
 def cli() -> None:
     """newscrawl: crawl news sites into a searchable SQLite archive.
@@ -30,28 +54,6 @@ def cli() -> None:
         newscrawl demo
         newscrawl search "parade"
     """
-
-
-for command in (
-    demo_command,
-    crawl_command,
-    search_command,
-    export_command,
-    import_command,
-    extract_command,
-    stats_command,
-    runs_command,
-    fts_group,
-    history_command,
-    reextract_command,
-    schedule_command,
-    sources_command,
-    serve_command,
-    seed_command,
-    archive_worker_command,
-    status_command,
-):
-    cli.add_command(command)
 
 
 if __name__ == "__main__":
