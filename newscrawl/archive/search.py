@@ -226,6 +226,23 @@ def _ranked_ids(
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     rank = f"bm25(articles_fts, {weights}) AS rank"
     args: list[Any] = [fts_query]
+    if where == "1" and "a." not in order:
+        # Ranked by relevance alone, without filters: the FTS index answers by itself (a join
+        # to `articles` per match made a 10k-match word ~4x slower).
+        window = ""
+        if min_rowid is not None:
+            window, args = "AND articles_fts.rowid >= ? ", [*args, int(min_rowid)]
+        sql = (
+            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts WHERE articles_fts MATCH ? "
+        )
+        if cap is not None:
+            sql = f"SELECT c.id, c.rank FROM ({sql}ORDER BY articles_fts.rowid DESC LIMIT ?) AS c "
+            args.append(int(cap))
+        else:
+            sql = f"SELECT c.id, c.rank FROM ({sql}{window}) AS c "
+        sql += f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
+        cursor = conn.execute(sql, [*args, *params, max(0, int(limit)), max(0, int(offset))])
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
     if cap is not None:
         candidates = (
             f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "

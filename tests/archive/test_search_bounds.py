@@ -80,3 +80,19 @@ def test_a_query_too_costly_to_count_searches_only_the_newest_articles(
     assert result.bounded
     assert result.note is not None and "10 most recently archived articles" in result.note
     assert sorted(hit["id"] for hit in result.hits) == list(range(71, 81))
+
+
+@pytest.mark.parametrize(
+    ("cap", "min_rowid", "expected"),
+    [(None, None, 80), (30, None, 30), (None, 40, 41)],
+    ids=["all", "capped", "window"],
+)
+def test_unfiltered_ranking_without_the_articles_join_ranks_alike(
+    crowded: Archive, cap: int | None, min_rowid: int | None, expected: int
+) -> None:
+    """Relevance ranking with no filter reads the FTS index alone; it must agree with the join."""
+    ranked = search_module._ranked_ids
+    fast = ranked(crowded.conn, '"ferry"', "1", [], "c.rank", 100, 0, cap, min_rowid)
+    joined = ranked(crowded.conn, '"ferry"', "1 = 1", [], "c.rank", 100, 0, cap, min_rowid)
+    assert fast == joined
+    assert len(fast) == expected
