@@ -226,41 +226,21 @@ def _ranked_ids(
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     rank = f"bm25(articles_fts, {weights}) AS rank"
     args: list[Any] = [fts_query]
-    if where == "1" and "a." not in order:
-        # Ranked by relevance alone, without filters: the FTS index answers by itself (a join
-        # to `articles` per match made a 10k-match word ~4x slower).
-        window = ""
-        if min_rowid is not None:
-            window, args = "AND articles_fts.rowid >= ? ", [*args, int(min_rowid)]
-        sql = (
-            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts WHERE articles_fts MATCH ? "
-        )
-        if cap is not None:
-            sql = f"SELECT c.id, c.rank FROM ({sql}ORDER BY articles_fts.rowid DESC LIMIT ?) AS c "
-            args.append(int(cap))
-        else:
-            sql = f"SELECT c.id, c.rank FROM ({sql}{window}) AS c "
-        sql += f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
-        cursor = conn.execute(sql, [*args, *params, max(0, int(limit)), max(0, int(offset))])
-        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+    candidates = (
+        f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts WHERE articles_fts MATCH ? "
+    )
+    if min_rowid is not None:
+        candidates += "AND articles_fts.rowid >= ? "
+        args.append(int(min_rowid))
     if cap is not None:
-        candidates = (
-            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
-            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rowid DESC LIMIT ?"
-        )
+        # FTS5 walks the matches newest first and stops at the cap.
+        candidates += "ORDER BY articles_fts.rowid DESC LIMIT ?"
         args.append(int(cap))
-        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
-        sql += f"WHERE {where} "
-    else:
-        window = "" if min_rowid is None else "AND articles_fts.rowid >= ? "
-        if min_rowid is not None:
-            args.append(int(min_rowid))
-        candidates = (
-            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
-            "JOIN articles a ON a.id = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ? {window}AND {where}"
-        )
-        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
+    sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c "
+    if where != "1" or "a." in order:
+        sql += f"JOIN articles a ON a.id = c.id WHERE {where} "
+    # else: ranked by relevance alone, without filters: the FTS index answers by itself (a join
+    # to `articles` per match made a 10k-match word ~4x slower).
     sql += f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*args, *params, max(0, int(limit)), max(0, int(offset))]).fetchall()
     return [(int(r[0]), float(r[1])) for r in rows]
@@ -341,8 +321,8 @@ def search(
                 min_rowid = int(top) - WINDOW_ARTICLES + 1
                 note = (
                     "this query is too costly to run over the whole archive: only the "
-                    f"{WINDOW_ARTICLES:,} most recently archived articles were searched; "
-                    "use fewer very common words"
+                    f"{WINDOW_ARTICLES:,} most recently archived articles were searched (their "
+                    f"{cap:,} most recent matches ranked); use fewer very common words"
                 )
         if bounded:
             note = (
@@ -357,7 +337,7 @@ def search(
             order,
             limit,
             offset,
-            cap if bounded else None,
+            cap if bounded or min_rowid is not None else None,
             min_rowid,
         )
         hits = _hits(conn, fts_query, ranked, highlight)

@@ -96,3 +96,17 @@ def test_unfiltered_ranking_without_the_articles_join_ranks_alike(
     joined = ranked(crowded.conn, '"ferry"', "1 = 1", [], "c.rank", 100, 0, cap, min_rowid)
     assert fast == joined
     assert len(fast) == expected
+
+
+def test_a_query_too_costly_to_count_ranks_at_most_the_cap_within_its_window(
+    crowded: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def too_slow(*args: object, **kwargs: object) -> int:
+        raise search_module._TooSlow
+
+    monkeypatch.setattr(search_module, "count_matches", too_slow)
+    monkeypatch.setattr(search_module, "WINDOW_ARTICLES", 40)
+    result = search(crowded.conn, "ferry", limit=50, max_ranked=10)
+    assert result.bounded
+    assert result.note is not None and "10 most recent matches ranked" in result.note
+    assert sorted(hit["id"] for hit in result.hits) == list(range(71, 81))
