@@ -622,6 +622,20 @@ def report_lines(results: dict[str, Measure], memory: Sequence[int]) -> Iterator
             f"- (d) / (e news-please) = {d.rate:,.0f} / {e.rate:,.1f} = **{d.rate / e.rate:.1f}** "
             f"(goal >= 20: {ok})"
         )
+    if d and e and d.pages and e.pages and e.cpu:
+        # The wall rate of news-please swings with load (it fetches with a thread per URL, then
+        # extracts in a process pool); its CPU per page does not.
+        d_ms, e_ms = d.cpu / d.pages * 1000, e.cpu / e.pages * 1000
+        yield (
+            f"- CPU per page: (e news-please) {e_ms:.1f} ms / (d) {d_ms:.1f} ms = "
+            f"**{e_ms / d_ms:.1f}** (the rate ratio on equally busy cores)"
+        )
+        if a and a.pages:
+            floor = a.cpu / a.pages * 1000
+            yield (
+                f"- a 20x rate needs (d) <= {e_ms / 20:.2f} ms CPU per page; Scrapy's no-op "
+                f"fetch alone (a) takes {floor:.2f} ms"
+            )
     if d and results.get("e2"):
         e2 = results["e2"]
         yield f"- (d) / (e trafilatura -i, 2 threads) = **{d.rate / e2.rate:.2f}**"
