@@ -165,6 +165,18 @@ class SearchResult:
 #: recently archived this many (by rowid) and says so in its note. Chosen so that no query takes
 #: more than about a second on a 1M-article archive (bench/RESULTS.md, "Search latency").
 MAX_RANKED = 20_000
+#: Matches ranked at most for a query with a phrase: ranking a phrase match reads the words'
+#: positions (~25 us a match at 1M articles, ten times a word's), so a common phrase ranks fewer.
+MAX_RANKED_PHRASE = 5_000
+#: An FTS5 string ("..." with "" for a quote inside), read left to right so quotes pair up.
+_FTS_STRING = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _has_phrase(fts_query: str) -> bool:
+    """Tell whether an FTS5 query holds a phrase: a quoted string of more than one word."""
+    return any(len(m.group(0).split()) > 1 for m in _FTS_STRING.finditer(fts_query))
+
+
 #: Seconds the match count may take. A query that cannot even be counted that fast (a phrase of
 #: very common words, which FTS5 checks position by position) searches only the newest
 #: `WINDOW_ARTICLES` articles instead, and says so.
@@ -290,9 +302,10 @@ def search(
 ) -> SearchResult:
     """Search the archive; ranked by bm25 with title over description, authors and body.
 
-    A query matching more than `max_ranked` articles (default `MAX_RANKED`; 0 for no cap) is
-    answered from its most recently archived `max_ranked` matches only, and the result's note
-    says so. Raises `InvalidQueryError` only for raw FTS5 syntax errors and bad filter values.
+    A query matching more than `max_ranked` articles (default `MAX_RANKED`, or
+    `MAX_RANKED_PHRASE` for a query with a phrase; 0 for no cap) is answered from its most
+    recently archived `max_ranked` matches only, and the result's note says so. Raises
+    `InvalidQueryError` only for raw FTS5 syntax errors and bad filter values.
     """
     if sort not in SORTS:
         raise InvalidQueryError(f"invalid sort {sort!r}: use one of {', '.join(SORTS)}")
@@ -306,7 +319,10 @@ def search(
         "newest": "a.published IS NULL, a.published DESC, c.rank",
         "oldest": "a.published IS NULL, a.published ASC, c.rank",
     }[sort]
-    cap = MAX_RANKED if max_ranked is None else max(0, int(max_ranked))
+    if max_ranked is not None:
+        cap = max(0, int(max_ranked))
+    else:
+        cap = MAX_RANKED_PHRASE if _has_phrase(fts_query) else MAX_RANKED
     started = not conn.in_transaction
     if started:  # one read snapshot for the count, the ranking and the snippets
         conn.execute("BEGIN")

@@ -110,3 +110,14 @@ def test_a_query_too_costly_to_count_ranks_at_most_the_cap_within_its_window(
     assert result.bounded
     assert result.note is not None and "10 most recent matches ranked" in result.note
     assert sorted(hit["id"] for hit in result.hits) == list(range(71, 81))
+
+
+def test_a_phrase_query_has_the_smaller_phrase_cap(
+    crowded: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "MAX_RANKED_PHRASE", 5)
+    phrase = search(crowded.conn, '"ferry sailed"', limit=50)
+    assert phrase.bounded and phrase.note is not None and "more than 5 articles" in phrase.note
+    assert sorted(hit["id"] for hit in phrase.hits) == list(range(76, 81))
+    words = search(crowded.conn, "ferry sailed", limit=50)
+    assert not words.bounded and len(words.hits) == 50
