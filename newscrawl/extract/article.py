@@ -11,15 +11,26 @@ from lxml import etree
 
 from newscrawl.extract import fields, visible
 from newscrawl.extract.access import detect_access
-from newscrawl.extract.authors import clean_authors, trafilatura_authors
+from newscrawl.extract.authors import (
+    clean_authors,
+    dateline_authors,
+    domain_orgs,
+    headline_byline_override,
+    personal_site_author,
+    trafilatura_authors,
+)
 from newscrawl.extract.dates import (
     check_modified,
     date_from_url,
     day_first,
     guess_date,
     has_time,
+    headline_date,
     is_ambiguous_numeric,
     normalize_date,
+    page_dates,
+    shown_days,
+    shown_reading,
 )
 from newscrawl.extract.document import clean_space, parse_html
 from newscrawl.extract.encoding import decode_html
@@ -27,13 +38,7 @@ from newscrawl.extract.metadata import PageMeta, read_page_meta
 from newscrawl.extract.pagetype import classify_page
 from newscrawl.extract.sites import SiteRule, rule_for
 from newscrawl.extract.text import choose_body, count_words, extract_body, tidy_body
-from newscrawl.extract.title import (
-    clean_title,
-    is_site_name,
-    metadata_title_wins,
-    prefer_headline,
-    site_domain_names,
-)
+from newscrawl.extract.title import choose_title, is_site_name, site_domain_names
 
 #: The keys of the dict `extract_article` returns, in order.
 RESULT_KEYS = (
@@ -112,38 +117,67 @@ def _pick_date(
     now: datetime | None,
     dayfirst: bool = False,
     tree: etree._Element | None = None,
+    alternatives: list[tuple[str, str]] | None = None,
 ) -> tuple[str, str, str] | None:
     """Return (UTC ISO, raw, source) of the first parseable date; a date-only value takes the
     time of a later candidate for the same day (cross-check of precision).
 
-    With `tree`, candidates that disagree on the day are cross-checked against the dates the
-    page shows: when the first one's day is written nowhere in the text and a later one's is
-    (a stale or template datePublished next to the date readers see), the later one is taken.
+    With `tree`, a structured first candidate is cross-checked against the dates the page
+    shows: when its day is written nowhere in the text (a stale or template datePublished),
+    the first date whose day is shown is taken instead: a later structured candidate; then,
+    when the page has no OpenGraph article:published_time (which vouches for the declared
+    date), the date written by the headline, one of the `alternatives` (the modified dates) or
+    a <time> or URL date.
     """
     parsed = [(normalize_date(raw, now, dayfirst), raw, src) for raw, src in cands]
     usable = [(iso, raw, src) for iso, raw, src in parsed if iso]
     if not usable:
         return None
     iso, raw, src = usable[0]
-    if tree is not None:
-        days = [_local_day(i, r) for i, r, _ in usable]
-        structured = [c[2] not in _UNSTRUCTURED for c in usable]
-        if len({d for d, ok in zip(days, structured, strict=True) if ok}) > 1:
-            shown = set()
-            for text in visible.text_dates(tree, max_chars=50_000, max_dates=40):
-                value = normalize_date(text, now, dayfirst)
-                if value:
-                    shown.add(_local_day(value, text))
-            if days[0] not in shown:
-                for cand, day, ok in zip(usable[1:], days[1:], structured[1:], strict=True):
-                    if ok and day in shown:
-                        iso, raw, src = cand
-                        break
+    day = _local_day(iso, raw)
+    later = [c for c in usable[1:] if c[2] not in _UNSTRUCTURED]
+    og = any(c[2] == _OG_PUBLISHED for c in usable)
+    # With article:published_time only a later structured date of another day may replace the
+    # first one: without such a date there is nothing to check.
+    replaceable = not og or any(_local_day(c[0], c[1]) != day for c in later)
+    if tree is not None and src not in _UNSTRUCTURED and replaceable:
+        # The page's top first (most pages show their date there), then most of the page.
+        shown = shown_days(page_dates(tree, max_chars=5_000, max_dates=10), now, dayfirst)
+        if day not in shown:
+            shown = shown_days(page_dates(tree), now, dayfirst)
+        if shown and day not in shown:
+            order = list(later)
+            if not og:
+                order += _headline_date(tree, now, dayfirst)
+                order += [
+                    (alt_iso, alt_raw, alt_src)
+                    for alt_raw, alt_src in alternatives or []
+                    if (alt_iso := normalize_date(alt_raw, now, dayfirst))
+                ]
+                order += [c for c in usable[1:] if c[2] in _UNSTRUCTURED]
+            for cand in order:
+                if _local_day(cand[0], cand[1]) in shown:
+                    iso, raw, src = cand
+                    break
     if not has_time(raw):
         for other_iso, other_raw, _ in usable[1:]:
             if other_iso[:10] == iso[:10] and has_time(other_raw):
                 return other_iso, raw, src
     return iso, raw, src
+
+
+#: The OpenGraph publication time: the publisher's deliberate statement of the date, trusted
+#: even when the page does not show it.
+_OG_PUBLISHED = "meta:article:published_time"
+
+
+def _headline_date(
+    tree: etree._Element, now: datetime | None, dayfirst: bool
+) -> list[tuple[str, str, str]]:
+    """Return the (UTC ISO, raw, "text") date written first below the main headline, if any."""
+    text = headline_date(tree)
+    value = normalize_date(text, now, dayfirst) if text else None
+    return [(value, text, "text")] if value and text else []
 
 
 def _url_reading(
@@ -179,6 +213,9 @@ def _date_candidates(
     published += [(raw, "time") for raw, kind in times if kind == "time"]
     modified += [(raw, "time") for raw, kind in times if kind == "modified"]
     if not any(normalize_date(raw, now, dayfirst) for raw, _ in published):
+        # The date nearest the headline first: date-classed elements include teasers' dates.
+        head = headline_date(tree)
+        published += [(head, "text")] if head else []
         published += [(raw, "byline") for raw in visible.visible_dates(tree)]
     return published, modified
 
@@ -191,16 +228,30 @@ def _authors(
     A person named like the site itself (a one-person blog) is taken only when no source names
     anyone else.
     """
+    orgs = [*orgs, *domain_orgs(url)]  # "Paperium.net" as author: the site, not a person
     sources: list[tuple[list[Any], str]] = []
     if rule and rule.authors:
         sources.append((list(rule.select(tree, "authors")), rule.source()))
     sources += fields.author_candidates(meta)
     for values, source in sources:
         names = clean_authors(values, orgs, site_person=False)
+        if names and not (rule and source == rule.source()):
+            # The bylines under the headline may correct them: the writer instead of the
+            # posting account, fewer names (no editors) or a full co-author list.
+            near = visible.headline_bylines(tree)
+            shown = headline_byline_override(names, near.bylines, near.text, orgs)
+            if shown:
+                return shown, "byline"
         if names:
             return names, source
     # Visible bylines one at a time: later ones are often comment or teaser authors.
     bylines = visible.byline_authors(tree)
+    if sources and bylines:
+        # The site declared as the author (JSON-LD Person "Venteur") and the first byline
+        # crediting it too: the page's author is the site, whatever names teasers show further.
+        site = clean_authors(sources[0][0], orgs)
+        if site and clean_authors(bylines[:1], orgs, declared=True) == site:
+            return site, sources[0][1]
     for value in bylines:
         names = clean_authors([value], orgs, site_person=False)
         if names:
@@ -212,12 +263,18 @@ def _authors(
     names = clean_authors(trafilatura_authors(tree, url), orgs)
     if names:
         return names, "trafilatura"
+    # A name on the date line under the headline, without byline markup ("2025-12-17 · Jane Doe").
+    names = dateline_authors(visible.headline_bylines(tree).dateline, orgs)
+    if names:
+        return names, "byline"
     # No person anywhere: the organisation, desk or site the page itself credits as author.
     for values, source in [*sources, (bylines[:1], "byline")]:
         names = clean_authors(values, orgs, declared=True)
         if names:
             return names, source
-    return [], None
+    # Nothing credited: a one-person site named after its author ("© 2025 Toby Hede").
+    person = personal_site_author(url, orgs, visible.footer_text(tree))
+    return ([person], "site") if person else ([], None)
 
 
 def _body(
@@ -267,7 +324,8 @@ def extract_article(
     put("site_name", _first(site_cands))
     org_names = [str(v) for v, _ in site_cands]
 
-    h1 = visible.first_h1(tree)
+    h1s = visible.h1_texts(tree)
+    h1 = h1s[0] if h1s else None
     domains = site_domain_names(url)
     title_cands = fields.title_candidates(meta)
     # A title that is only the site's name ("Robomow" as og:title) is no headline.
@@ -276,21 +334,7 @@ def extract_article(
     ] or title_cands
     if rule and rule.title:
         title_cands[:0] = [(t, rule.source()) for t in rule.select(tree, "title")[:1]]
-    meta_title = (
-        clean_title(str(title_cands[0][0]), org_names, h1, domains) if title_cands else None
-    )
-    if title_cands and title_cands[0][1].startswith("site:"):
-        put("title", (meta_title, title_cands[0][1]))
-    elif h1 and prefer_headline(meta_title, h1, org_names):
-        same = meta_title is not None and clean_space(meta_title) == h1
-        if metadata_title_wins(meta_title, h1):
-            # An h1 in capitals or lower case (a style), or only the headline's main clause:
-            # the metadata has the headline in its own case, or in full.
-            put("title", (meta_title, title_cands[0][1]))
-        else:
-            put("title", (h1, title_cands[0][1] if same else "h1"))
-    elif title_cands:
-        put("title", (meta_title, title_cands[0][1]))
+    put("title", choose_title([(str(v), s) for v, s in title_cands], h1s, org_names, domains))
 
     authors, author_src = _authors(tree, meta, url, org_names, rule)
     if author_src:
@@ -305,7 +349,10 @@ def extract_article(
     if url_date:
         dayfirst = _url_reading(pub_cands, url_date[0], now, dayfirst)
         pub_cands.append((url_date[1], "url"))
-    pub = _pick_date(pub_cands, now, dayfirst, tree)
+    elif any(is_ambiguous_numeric(raw) for raw, _ in pub_cands):
+        raws = [raw for raw, _ in pub_cands]
+        dayfirst = shown_reading(raws, page_dates(tree), now, dayfirst)
+    pub = _pick_date(pub_cands, now, dayfirst, tree, mod_cands)
     if pub:
         out["published"], out["published_raw"], prov["published"] = pub
     mod = _pick_date(mod_cands, now, dayfirst)
@@ -337,11 +384,8 @@ def extract_article(
         # Only for articles: on fronts, htmldate would report a copyright year or a teaser's date.
         # First a date written just below the headline (a dateline without markup), then
         # htmldate's heuristics over the whole page.
-        pub = _pick_date(
-            [(raw, "text") for raw in visible.text_dates(tree, from_headline=True, max_dates=1)],
-            now,
-            dayfirst,
-        )
+        head = headline_date(tree)
+        pub = _pick_date([(head, "text")], now, dayfirst) if head else None
         guessed = None if pub else guess_date(tree, url, now)
         pub = pub or (_pick_date([(guessed, "htmldate")], now) if guessed else None)
         if pub:

@@ -9,6 +9,9 @@ from typing import Any
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
+from lxml import etree
+
+from newscrawl.extract.visible import DATE_IN_TEXT
 
 #: How far into the future a date may lie (clock skew, embargoes) before it is rejected.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -236,3 +239,154 @@ def is_ambiguous_numeric(raw: str) -> bool:
         return False
     first, second = (int(part) for part in re.split(r"[/.-]", match.group(0))[:2])
     return first <= 12 and second <= 12 and first != second
+
+
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+
+
+def local_day(iso: str, raw: str) -> str:
+    """Return the calendar day a date states: that of an ISO raw value in its own offset, else
+    that of the UTC value `iso`."""
+    return raw.strip()[:10] if _ISO_DAY.match(raw) else iso[:10]
+
+
+def shown_days(texts: list[str], now: datetime | None = None, dayfirst: bool = False) -> set[str]:
+    """Return the calendar days ("2024-05-03") of dates written in a page's text; an ambiguous
+    numeric date ("09.10.2024") counts under both readings (pages of any locale write them)."""
+    days: set[str] = set()
+    for text in texts:
+        value = normalize_date(text, now, dayfirst)
+        if value:
+            days.add(local_day(value, text))
+            if is_ambiguous_numeric(text):
+                # The other reading swaps day and month, in the same year.
+                days.add(f"{value[:4]}-{value[8:10]}-{value[5:7]}")
+    return days
+
+
+#: Elements whose text a reader does not see.
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "button"})
+#: How far (in characters of text) a dateline may lie above the headline, and below it.
+HEADLINE_BEFORE = 200
+HEADLINE_AFTER = 1500
+
+
+def main_headline(tree: Any) -> Any:
+    """Return the page's main <h1> element (the first inside the only <article> or <main>, else
+    the first of the page), or None."""
+    for xpath in ("//article", "//main", "//*[@role='main']"):
+        found = tree.xpath(xpath)
+        if len(found) == 1:
+            heads = found[0].xpath(".//h1")
+            if heads:
+                return heads[0]
+            break
+    heads = tree.xpath("//h1")
+    return heads[0] if heads else None
+
+
+def headline_date(tree: Any, headline: Any = None) -> str | None:
+    """Return the date written nearest the main headline (`main_headline` by default): in the
+    date line just above it (a kicker "News · May 3, 2024") or below it (a byline), whichever
+    is closer in the text (within `HEADLINE_BEFORE` and `HEADLINE_AFTER` characters); above
+    it, the first date of the line."""
+    headline = main_headline(tree) if headline is None else headline
+    body = tree.find("body")
+    if body is None or headline is None:
+        return None
+    pos = 0
+    head_start = head_end = -1
+    above: list[tuple[int, str]] = []  # (end, text) of the dates above the headline
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, node in walker:
+        if event == "start":
+            if node.tag in _HIDDEN_TAGS or not isinstance(node.tag, str):
+                walker.skip_subtree()
+                continue
+            if node is headline:
+                head_start = pos
+            text = node.text
+        else:
+            if node is headline:
+                head_end = pos
+            text = node.tail
+        if not text:
+            continue
+        if head_start < 0 or head_end >= 0:
+            for match in DATE_IN_TEXT.finditer(text):
+                if head_start < 0:
+                    above.append((pos + match.end(), match.group(0)))
+                    continue
+                gap = pos + match.start() - head_end
+                if gap <= HEADLINE_AFTER and (not above or gap <= head_start - above[-1][0]):
+                    return match.group(0)
+                break
+            else:
+                pos += len(text)
+                if head_end < 0 or pos - head_end <= HEADLINE_AFTER:
+                    continue
+            break
+        pos += len(text)
+    # Above the headline, the first date of the date line ("May 3, 2024 Updated: May 5, 2024").
+    near = [text for end, text in above if head_start >= 0 and head_start - end <= HEADLINE_BEFORE]
+    return near[0] if near else None
+
+
+def shown_reading(
+    raws: list[str], texts: list[str], now: datetime | None = None, dayfirst: bool = False
+) -> bool:
+    """Return how to read ambiguous numeric dates ("02-12-2025"): the other reading than the
+    locale's when only that one gives a day the page also writes unambiguously ("December 2,
+    2025" in its text)."""
+    shown = shown_days([t for t in texts if not is_ambiguous_numeric(t)], now, dayfirst)
+    for raw in raws:
+        if is_ambiguous_numeric(raw):
+            usual = normalize_date(raw, now, dayfirst)
+            other = normalize_date(raw, now, not dayfirst)
+            if usual and other and usual[:10] not in shown and other[:10] in shown:
+                return not dayfirst
+            break
+    return dayfirst
+
+
+_UNSEEN_TAGS = frozenset({"script", "style", "noscript", "template"})
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def page_dates(tree: Any, max_chars: int = 50_000, max_dates: int = 40) -> list[str]:
+    """Return the dates written in the page's text (not in scripts or styles), in document
+    order: at most `max_dates` within about the first `max_chars` characters.
+
+    Faster than a date search over every text node: the text is gathered in one walk, and the
+    date pattern is tried only around four-digit years (every date it matches has one).
+    """
+    body = tree.find("body")
+    if body is None:
+        return []
+    parts: list[str] = []
+    seen = 0
+    for node in body.iter():
+        tag = node.tag
+        for text in (
+            node.text if isinstance(tag, str) and tag not in _UNSEEN_TAGS else None,
+            node.tail if node is not body else None,
+        ):
+            if text and not text.isspace():
+                parts.append(text)
+                seen += len(text)
+        if seen > max_chars:
+            break
+    text = "\x00".join(parts)  # no date (nor its time zone) runs across two text nodes
+    found: list[str] = []
+    end = 0
+    for year in _YEAR.finditer(text):
+        if year.start() < end:
+            continue
+        for match in DATE_IN_TEXT.finditer(text, max(end, year.start() - 40), year.end() + 40):
+            if match.start() <= year.start() < match.end():
+                found.append(match.group(0))
+                end = match.end()
+                break
+        if len(found) >= max_dates:
+            break
+    return found

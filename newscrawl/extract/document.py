@@ -110,3 +110,24 @@ def inline_text(node: etree._Element, skip: object = None) -> str:
 
 
 _INLINE_EDGE = re.compile(r"(?<=[a-z0-9])\x00+(?=[A-Z])")
+
+
+def place_streamed_content(tree: etree._Element) -> None:
+    """Move content streamed out of order into its place (React's streaming server rendering:
+    ``<div hidden id="S:1">`` at the end of the body replaces ``<template id="B:1">`` or
+    ``<template id="P:1">`` when a script runs, which an extractor never does)."""
+    for chunk in tree.xpath("//div[@hidden][starts-with(@id, 'S:')]"):
+        number = chunk.get("id", "")[2:]
+        targets = tree.xpath("//template[@id=$b or @id=$p]", b=f"B:{number}", p=f"P:{number}")
+        if not targets or chunk.getparent() is None:
+            continue
+        target = targets[0]
+        parent = target.getparent()
+        if parent is None:
+            continue
+        index = parent.index(target)
+        if chunk.text and chunk.text.strip():
+            target.tail = chunk.text + (target.tail or "")
+        for offset, child in enumerate(list(chunk)):
+            parent.insert(index + 1 + offset, child)
+        chunk.getparent().remove(chunk)

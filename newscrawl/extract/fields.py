@@ -174,6 +174,12 @@ def author_candidates(meta: PageMeta) -> list[tuple[list[Any], str]]:
             values = [v for v in values if " " in v.strip()]
         if values:
             out.append((values, _meta_source(key)))
+    # Twitter card labels (Yoast and kin): twitter:label1 "Written by", twitter:data1 the name.
+    for index in range(1, 5):
+        label = meta.meta.get(f"twitter:label{index}", [""])[0].strip().casefold()
+        data = [v for v in meta.meta.get(f"twitter:data{index}", [])[:1] if v.strip()]
+        if data and label in ("written by", "author", "authors", "by"):
+            out.append((data, "meta:twitter:data"))
     return out
 
 

@@ -55,6 +55,12 @@ def _kind_from_url(url: str) -> str | None:
     return None
 
 
+def _listing(text_words: int, teasers: int, min_teasers: int) -> bool:
+    """Tell whether a page's text is no more than its teasers' (a headline and a summary each
+    of about 40 words, beyond a little furniture)."""
+    return teasers >= min_teasers and text_words < 250 + 40 * teasers
+
+
 def classify_page(
     tree: etree._Element, meta: PageMeta, url: str, text_words: int, has_byline: bool = False
 ) -> str:
@@ -71,12 +77,19 @@ def classify_page(
         has_article_ld = True
     if (has_article_ld or og_type == "article") and (text_words >= 80 or _teaser_count(tree) < 6):
         return "article"
-    ld_kinds = [_LD_TYPE_MAP[t] for t in meta.ld_types() if t in _LD_TYPE_MAP]
+    # In document order (a set's order would vary from run to run).
+    ld_types = [t for node in meta.jsonld for t in ld_type_names(node)]
+    if "webpage" in ld_types:
+        # A Person beside a plain WebPage is who wrote it (a profile page is a ProfilePage).
+        ld_types = [t for t in ld_types if t != "person"]
+    ld_kinds = [_LD_TYPE_MAP[t] for t in ld_types if t in _LD_TYPE_MAP]
     url_kind = _kind_from_url(url)
     teasers = _teaser_count(tree)
     # A front page or a listing page: declared a website, or at a front-page URL, with teasers.
+    # Many sites declare every page a website: there, the teasers must also outweigh the text
+    # (an article keeps running text well beyond its related-story cards).
     if not has_article_ld and (
-        (og_type == "website" and (teasers >= 3 or text_words < 150))
+        (og_type == "website" and (text_words < 150 or _listing(text_words, teasers, 3)))
         or (_is_front_page(url) and teasers >= 3)
     ):
         return "section"
@@ -93,7 +106,7 @@ def classify_page(
         return kind
     if url_kind and (teasers >= 5 or text_words < 150):
         return url_kind
-    if teasers >= 8 and text_words < 250 + 40 * teasers:
+    if _listing(text_words, teasers, 8):
         return "section"
     if og_type == "article" or has_article_ld or text_words >= 150:
         return "article"

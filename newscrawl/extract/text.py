@@ -6,13 +6,14 @@ import copy
 import html
 import re
 from collections import Counter
+from typing import Any
 
 from lxml import etree
 from trafilatura.core import bare_extraction
 from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
-from newscrawl.extract.document import clean_space
+from newscrawl.extract.document import clean_space, place_streamed_content
 from newscrawl.extract.visible import DATE_IN_TEXT
 
 _WORD = re.compile(r"\w+")
@@ -78,11 +79,31 @@ def _loose(text: str) -> str:
     return re.sub(r"\W+", "", text.casefold())
 
 
+#: A link to another story: "Read more: <headline>", "Related: <headline>", or a headline
+#: tagged in capitals ("Holidaymakers die after eating marmot [INSIGHT]").
+_PROMO_LINE = re.compile(
+    r"^(?i:read more|related|see also|also read|read next|more)\s*:\s*\S.{0,150}$"
+    r"|^.{10,160}\s\[[A-Z]{3,}(?: [A-Z]+)*\]$"
+    r"|^(?i:also on [\w-]+(?:\.[\w-]+)+\b.{0,200})$"
+)
+#: A call to subscribe or share ("... delivered to your inbox", "Sign up for our newsletter",
+#: "Like this story? Share it with a friend!").
+_CALL_TO_ACTION = re.compile(
+    r"^.{0,200}\b(?:to|in) your inbox\b.{0,60}$"
+    r"|^(?:sign up|subscribe)\b.{0,200}\bnewsletter\b.{0,100}$"
+    r"|^(?:like|liked|enjoyed|enjoy) (?:this|the) (?:story|article|post)\b.{0,80}$",
+    re.IGNORECASE,
+)
+
+
 def _is_furniture(para: str) -> bool:
-    """Tell whether a paragraph is a label, a call to action or a byline line."""
+    """Tell whether a paragraph is a label, a call to action, a link to another story or a
+    byline line."""
     if _FURNITURE_LINE.match(para):
         return True
     words = para.split()
+    if len(words) <= 40 and (_PROMO_LINE.match(para) or _CALL_TO_ACTION.match(para)):
+        return True
     if len(words) <= 12 and _BYLINE_LINE.match(para) and not para.rstrip().endswith("."):
         return True
     return len(words) <= 14 and para.isupper() and bool(_SHOUTED_PROMO.search(para))
@@ -125,13 +146,33 @@ def _paragraphs(text: str) -> str:
 
 _FURNITURE_CLASS = re.compile(r"caption|newsletter|share-|social-share|sharing|related")
 _WRAPPERS = frozenset({"body", "article", "main"})
-#: A superset of the elements `PRUNE_XPATH` matches, found in one pass (sorted by
-#: `_furniture_kind`).
-_FURNITURE_CANDIDATES = (
-    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'newsletter')"
-    " or contains(@class, 'shar') or contains(@class, 'related')"
-    " or @role='complementary' or @aria-label='Related']"
-)
+#: Class words of the elements `PRUNE_XPATH` matches (a superset, sorted by `_furniture_kind`)
+#: and of folding blocks (`unfold_panels`); matched case-sensitively, as XPath's `contains`.
+_CANDIDATE_CLASS = re.compile(r"caption|newsletter|shar|related|ccordion|faq|Faq|FAQ")
+_CANDIDATE_ID = re.compile(r"ccordion|faq|FAQ")
+
+
+def _furniture_candidates(tree: etree._Element) -> list[etree._Element]:
+    """Return the elements `PRUNE_XPATH` may match and the folding blocks, in document order
+    (one walk in Python: an XPath with many `contains` tests costs several times more)."""
+    out: list[etree._Element] = []
+    for node in tree.iter():
+        tag = node.tag
+        if not isinstance(tag, str):
+            continue
+        cls = node.get("class")
+        if (
+            tag == "figcaption"
+            or (cls and _CANDIDATE_CLASS.search(cls))
+            or node.get("role") == "complementary"
+            or node.get("aria-label") == "Related"
+        ):
+            out.append(node)
+            continue
+        ident = node.get("id")
+        if ident and _CANDIDATE_ID.search(ident):
+            out.append(node)
+    return out
 
 
 def _furniture_kind(node: etree._Element) -> int:
@@ -154,20 +195,31 @@ def _furniture_kind(node: etree._Element) -> int:
     return -1
 
 
-def prune_furniture(tree: etree._Element) -> None:
+def prune_furniture(tree: etree._Element, unfold: bool = False) -> None:
     """Remove caption, share, newsletter and related-links blocks (`PRUNE_XPATH`), unless a
-    match is so large that it must be a wrapper holding the article itself.
+    match is so large that it must be a wrapper holding the article itself; with `unfold`,
+    then open the folding blocks that remain (`unfold_panels`).
 
     One walk over the tree finds the matches of every expression; they are then removed
     expression by expression, as if each were evaluated after the previous removals.
     """
     found: list[list[etree._Element]] = [[] for _ in PRUNE_XPATH]
-    for node in tree.xpath(_FURNITURE_CANDIDATES):
+    folded: list[etree._Element] = []
+    for node in _furniture_candidates(tree):
         kind = _furniture_kind(node)
         if kind >= 0:
             found[kind].append(node)
-    if not any(found):
-        return
+        elif unfold and _is_folded(node):
+            folded.append(node)
+    if any(found):
+        _remove_furniture(tree, found)
+    if folded:
+        root = tree.getroottree().getroot()
+        _unfold([node for node in folded if _attached(node, root)])
+
+
+def _remove_furniture(tree: etree._Element, found: list[list[etree._Element]]) -> None:
+    """Remove the furniture `prune_furniture` found, kind by kind."""
     root = tree.getroottree().getroot()
     body = tree.find(".//body")
     body_len = (_joined_len(body) if body is not None else 0) or 1
@@ -185,6 +237,43 @@ def prune_furniture(tree: etree._Element) -> None:
                     else:
                         parent.text = (parent.text or "") + node.tail
                 parent.remove(node)
+
+
+_FOLDED_WORD = re.compile(r"accordion|faq", re.IGNORECASE)
+
+
+def _is_folded(node: etree._Element) -> bool:
+    """Tell whether an element is an accordion or FAQ block (by its class or id)."""
+    return bool(_FOLDED_WORD.search(f"{node.get('class', '')} {node.get('id', '')}"))
+
+
+#: Class or style words that hide a panel (or make extractors discard it).
+_HIDING = re.compile(r"hidden|hide|collaps|-icon|expand|closed|display:\s*none", re.IGNORECASE)
+
+
+def unfold_panels(tree: etree._Element) -> None:
+    """Open accordion and FAQ blocks: strip the hiding attributes (``hidden``, ``aria-hidden``,
+    classes or styles with words like "hidden", "collapse" or "-icon") of them and of the
+    elements inside them. Their panels are part of the article, collapsed until a reader opens
+    them, but extractors drop what is marked hidden (and match words like "-icon" in layout
+    classes)."""
+    _unfold([node for node in _furniture_candidates(tree) if _is_folded(node)])
+
+
+def _unfold(nodes: list[etree._Element]) -> None:
+    """Strip the hiding attributes of folding blocks (see `unfold_panels`)."""
+    for node in nodes:
+        if node.tag in _WRAPPERS or node.tag == "html" or node.find(".//h1") is not None:
+            continue  # a page or article wrapper classed after its topic ("category-faq")
+        for elem in node.iter():
+            if not isinstance(elem.tag, str):
+                continue
+            for attr in ("hidden", "aria-hidden"):
+                elem.attrib.pop(attr, None)
+            if _HIDING.search(elem.get("style", "")):
+                del elem.attrib["style"]
+            if _HIDING.search(elem.get("class", "")):
+                del elem.attrib["class"]
 
 
 def _joined_len(node: etree._Element) -> int:
@@ -252,6 +341,10 @@ SHORT_BODY_WORDS = 250
 SHORT_BODY_SHARE = 0.2
 
 
+#: Hidden <div>s: React's streamed chunks are among them (``<div hidden id="S:1">``).
+_STREAMED = "//div[@hidden]"
+
+
 def extract_body(tree: etree._Element, url: str | None) -> str:
     """Extract the body with one trafilatura pass favouring recall on a pruned copy of the tree.
 
@@ -259,19 +352,330 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     precision of a second, precision-oriented pass at half the cost. Only when the text is short
     (the recall pass may have settled on a fragment: under `SHORT_BODY_WORDS`, or under
     `SHORT_BODY_SHARE` of the words in the page's paragraphs) is a balanced pass run as well,
-    and the longer text kept.
+    and the longer text kept. A body split into chunks (`merge_split_body`) or streamed out of
+    place (`place_streamed_content`) is extracted again from a repaired copy, keeping the
+    longer text.
+
+    Before extraction, folded FAQ and accordion panels are opened (`unfold_panels`) and text
+    laid out with <br>s is split into paragraphs (`paragraphs_from_breaks`); after it, dropped
+    subheadings and pull quotes are put back (`restore_headings`) and a second copy of the
+    body is dropped (`drop_repeated_run`).
     """
     if not tree.xpath("boolean(normalize-space(//body))"):
         return ""  # nothing to extract (an empty page or a frameset): skip trafilatura
     work = copy.deepcopy(tree)
-    prune_furniture(work)
+    prune_furniture(work, unfold=True)
+    paragraphs_from_breaks(work)
     text = trafilatura_text(work, url)
     words = count_words(text)
     if words < SHORT_BODY_WORDS or words < SHORT_BODY_SHARE * _paragraph_words(work):
         other = trafilatura_text(work, url, mode="balanced")
         if count_words(other) > words:
-            return other
-    return text
+            text, words = other, count_words(other)
+    variants: list[etree._Element] = []
+    if merge_split_body(work, text, apply=False):
+        # The body is split in chunks and the text has only some: join them and retry.
+        merged = copy.deepcopy(work)
+        merge_split_body(merged, text)
+        variants.append(merged)
+    if any(t.get("id", "")[:2] in ("B:", "P:") for t in tree.iter("template")) and any(
+        div.get("id", "").startswith("S:") for div in tree.xpath(_STREAMED)
+    ):
+        # Content streamed to the end of the page: also try it moved into its place (there it
+        # may land in a block trafilatura discards, hence the retry rather than a fix).
+        placed = copy.deepcopy(tree)
+        place_streamed_content(placed)
+        prune_furniture(placed, unfold=True)
+        variants.append(placed)
+    for variant in variants:
+        other = trafilatura_text(variant, url)
+        if count_words(other) > words:
+            text, words = other, count_words(other)
+    text = restore_headings(work, text)
+    return drop_repeated_run(text)
+
+
+#: A repeated run of paragraphs is dropped when it has this many paragraphs, this many words
+#: and this share of the text's words.
+REPEAT_PARAGRAPHS = 3
+REPEAT_WORDS = 50
+REPEAT_SHARE = 0.25
+
+
+def drop_repeated_run(text: str) -> str:
+    """Drop a second copy of a long run of paragraphs (a page holding the article twice, as in
+    a desktop and a mobile layout); short repeats (a refrain, a recurring table row) stay."""
+    paras = text.split("\n\n")
+    if len(set(paras)) == len(paras):
+        return text
+    total = count_words(text)
+    first: dict[str, int] = {}
+    out: list[str] = []
+    i = 0
+    while i < len(paras):
+        para = paras[i]
+        start = first.get(para)
+        if start is not None:
+            run = 0
+            while i + run < len(paras) and start + run < i and paras[i + run] == paras[start + run]:
+                run += 1
+            words = count_words(" ".join(paras[i : i + run]))
+            if run >= REPEAT_PARAGRAPHS and words >= REPEAT_WORDS and words >= REPEAT_SHARE * total:
+                i += run
+                continue
+        first.setdefault(para, i)
+        out.append(para)
+        i += 1
+    return "\n\n".join(out)
+
+
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+#: A subheading longer than this (in words) is not restored by `restore_headings`.
+HEADING_WORDS = 20
+
+
+def _para_key(text: str, size: int = 400) -> str:
+    """Return the loose start of a paragraph (from its first `size` characters), to find it
+    in extracted text."""
+    return _loose(text[:size])[:60]
+
+
+def _headings_between_paragraphs(
+    tree: etree._Element,
+) -> list[tuple[etree._Element, etree._Element, etree._Element]]:
+    """Return (block, paragraph before, paragraph after) for the subheadings and block quotes
+    (not embedded posts) of the page, with the nearest <p> elements before and after each in
+    document order (one walk)."""
+    found: list[tuple[etree._Element, etree._Element, etree._Element]] = []
+    before: etree._Element | None = None
+    pending: list[tuple[etree._Element, etree._Element]] = []
+    quote: etree._Element | None = None  # the block quote being walked: its <p>s are its own
+    for node in tree.iter("p", *_HEADINGS, "blockquote"):
+        if quote is not None and any(a is quote for a in node.iterancestors()):
+            continue
+        quote = None
+        if node.tag == "p":
+            found += [(heading, prev, node) for heading, prev in pending]
+            pending = []
+            before = node
+        elif before is not None:
+            if node.tag == "blockquote":
+                quote = node
+                if _EMBED.search(f"{node.get('class', '')} {node.get('id', '')}"):
+                    continue
+            pending.append((node, before))
+    return found
+
+
+#: Classes of block quotes that embed a social media post rather than quote someone.
+_EMBED = re.compile(r"twitter|tweet|instagram|tiktok|facebook|embed|reddit", re.IGNORECASE)
+
+
+def restore_headings(tree: etree._Element, text: str) -> str:
+    """Put back the subheadings and block quotes the extractor dropped between two paragraphs
+    it kept.
+
+    A heading (h2-h6, at most `HEADING_WORDS` words) or a <blockquote> (a pull quote; not an
+    embedded post) whose nearest paragraphs (<p>) before and after it in the page are
+    consecutive paragraphs of the text is inserted between them.
+    """
+    paras = text.split("\n\n")
+    blocks = _headings_between_paragraphs(tree) if len(paras) > 1 else []
+    if not blocks:
+        return text
+    index: dict[str, int] = {}
+    for i, para in enumerate(paras):
+        key = _para_key(para, 120)  # extracted text has its spaces collapsed already
+        if len(key) >= 20:
+            index.setdefault(key, i)
+    keys: dict[etree._Element, int | None] = {}
+
+    def position(para: etree._Element) -> int | None:
+        """Return the index in the text of a page paragraph (each looked up once)."""
+        if para not in keys:
+            keys[para] = index.get(_para_key(" ".join(para.itertext())))
+        return keys[para]
+
+    inserts: dict[int, str] = {}
+    for heading, before, after in blocks:
+        at = position(after)
+        if at is None or at == 0 or at in inserts or position(before) != at - 1:
+            continue
+        title = clean_space(" ".join(heading.itertext()))
+        if not title or (heading.tag != "blockquote" and len(title.split()) > HEADING_WORDS):
+            continue
+        if _loose(paras[at - 1]) == _loose(title):
+            continue
+        inserts[at] = title
+    if not inserts:
+        return text
+    out: list[str] = []
+    for i, para in enumerate(paras):
+        if i in inserts:
+            out.append(inserts[i])
+        out.append(para)
+    return "\n\n".join(out)
+
+
+#: Inline elements: part of the paragraph around them (`paragraphs_from_breaks`).
+_INLINE_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]
+)
+#: Words of text a <div> must hold itself (outside child elements) to be split at its <br>s.
+BREAK_TEXT_WORDS = 30
+
+
+def paragraphs_from_breaks(tree: etree._Element) -> None:
+    """Turn the text of a <div> laid out with <br>s instead of paragraphs ("text<br><br>text")
+    into <p> elements, as a browser shows it; extractors keep paragraphs and may drop a
+    container's bare text (the first lines before any child element, typically)."""
+    breaks: dict[etree._Element, int] = {}
+    for br in tree.iter("br"):
+        parent = br.getparent()
+        if parent is not None and parent.tag == "div":
+            breaks[parent] = breaks.get(parent, 0) + 1
+    for div, count in breaks.items():
+        if count < 2:
+            continue
+        own = (div.text or "") + " ".join(child.tail or "" for child in div)
+        if count_words(own) < BREAK_TEXT_WORDS:
+            continue
+        _split_at_breaks(div)
+
+
+def _split_at_breaks(div: etree._Element) -> None:
+    """Rebuild a <div>'s content as paragraphs split at its <br>s and block children."""
+    children = list(div)
+    text, div.text = div.text, None
+    for child in children:
+        div.remove(child)
+    para: etree._Element | None = None
+
+    def add_text(value: str | None) -> None:
+        nonlocal para
+        if not value or (para is None and not value.strip()):
+            return
+        if para is None:
+            para = etree.SubElement(div, "p")
+        if len(para):
+            para[-1].tail = (para[-1].tail or "") + value
+        else:
+            para.text = (para.text or "") + value
+
+    add_text(text)
+    for child in children:
+        tail, child.tail = child.tail, None
+        if child.tag == "br":
+            para = None
+        elif child.tag in _INLINE_TAGS:
+            if para is None:
+                para = etree.SubElement(div, "p")
+            para.append(child)
+        else:
+            para = None
+            div.append(child)
+        add_text(tail)
+
+
+#: Minimum words in a run of same-class paragraph containers for `split_body` to report it.
+SPLIT_BODY_WORDS = 100
+
+
+def split_body(tree: etree._Element) -> list[list[etree._Element]]:
+    """Return runs of containers that may hold one article body split in chunks: siblings (or
+    cousins in wrappers of one kind, a grid cell around each chunk) with the same class
+    attribute that each hold at least two paragraphs as children (and together
+    `SPLIT_BODY_WORDS` words)."""
+    paragraphs: dict[etree._Element, int] = {}
+    for para in tree.iter("p"):
+        holder = para.getparent()
+        if holder is not None:
+            paragraphs[holder] = paragraphs.get(holder, 0) + 1
+    groups: dict[tuple[Any, ...], list[etree._Element]] = {}
+    for node, count in paragraphs.items():
+        if count < 2 or not node.get("class"):
+            continue
+        parent = node.getparent()
+        grand = parent.getparent() if parent is not None else None
+        if grand is not None:
+            key = (grand, parent.tag, parent.get("class"), node.tag, node.get("class"))
+            groups.setdefault(key, []).append(node)
+    return [
+        nodes
+        for nodes in groups.values()
+        if len(nodes) > 1 and _paragraph_words_of(nodes) >= SPLIT_BODY_WORDS
+    ]
+
+
+def _paragraph_words_of(nodes: list[etree._Element]) -> int:
+    """Count the words in the paragraphs that are children of the nodes."""
+    return count_words(" ".join(" ".join(n.xpath("p//text()")) for n in nodes))
+
+
+def _sample(node: etree._Element) -> str:
+    """Return the loose text of a container's first paragraph of eight words or more."""
+    for para in node.xpath("p"):
+        text = " ".join(para.itertext())
+        if len(text.split()) >= 8:
+            return _loose(text)
+    return ""
+
+
+def merge_split_body(tree: etree._Element, text: str, apply: bool = True) -> bool:
+    """Join an article body split into same-class containers ("body__container" after
+    body__container, an ad slot between them) into the first of them, when the extracted
+    `text` has the first chunk but not all the others (content extractors keep the first
+    container that looks like the body). Returns whether there was such a split (the tree is
+    changed only with `apply`)."""
+    groups = split_body(tree)
+    if not groups:
+        return False
+    loose = _loose(text)
+    changed = False
+    for nodes in groups:
+        samples = [_sample(node) for node in nodes]
+        if not samples[0] or samples[0] not in loose:
+            continue
+        if all(sample in loose for sample in samples[1:]):
+            continue
+        if not apply:
+            return True
+        first = nodes[0]
+        for node in nodes[1:]:
+            for child in list(node):
+                first.append(child)
+            parent = node.getparent()
+            if parent is not None:
+                parent.remove(node)
+        changed = True
+    return changed
 
 
 def _paragraph_words(tree: etree._Element) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -71,6 +72,15 @@ def _segments(title: str) -> list[str]:
     return [s for s in _SEP_RE.split(title) if s.strip()]
 
 
+def _strip_domain_prefix(title: str, domains: list[str]) -> str:
+    """Drop the site's domain written out before the headline without a separator
+    ("davidbau.com Vibe Coding")."""
+    first, _, rest = title.partition(" ")
+    if rest and "." in first and _norm(first) in domains:
+        return rest.strip()
+    return title
+
+
 def clean_title(
     title: str | None,
     site_names: Iterable[str] = (),
@@ -81,7 +91,8 @@ def clean_title(
     if not title:
         return clean_space(h1) or None
     names = list(site_names)
-    cleaned = strip_site_name(title, names, domains)
+    domains = list(domains)
+    cleaned = _strip_domain_prefix(strip_site_name(title, names, domains), domains)
     if h1:
         h1 = clean_space(h1)
         h1_n, cleaned_n = _norm(h1), _norm(cleaned)
@@ -112,14 +123,23 @@ def _cased(h1: str, other: str) -> str:
 
 def metadata_title_wins(meta_title: str | None, h1: str) -> bool:
     """Tell whether the metadata title should be kept over an h1 that cross-checks with it:
-    the h1 is the same words in capitals or lower case, or only the part of the metadata title
-    before its subtitle ("Index funds" for "Index Funds: How to Invest")."""
+    the h1 is the same words in capitals or lower case, only the part of the metadata title
+    before its subtitle ("Index funds" for "Index Funds: How to Invest"), the metadata title
+    after a one-word kicker ("Blog: Best Agencies"), or the metadata title with characters
+    lost to a wrong encoding ("Event Planning? Beginner? Guide")."""
     if not meta_title:
         return False
     if h1.isupper() and not meta_title.isupper():
         return True  # capitals: a style, and often a shortened kicker
     if _norm(h1) == _norm(meta_title) and _cased(h1, meta_title) != h1:
         return True
+    kicker, colon, headline = h1.partition(": ")
+    if colon and len(kicker.split()) == 1 and _norm(headline) == _norm(meta_title):
+        return True
+    if "?" in h1.rstrip("?") and h1.count("?") > meta_title.count("?"):
+        lost = re.escape(h1).replace(r"\?", ".{1,3}")
+        if re.fullmatch(lost, meta_title):
+            return True
     head, sep, rest = meta_title.partition(": ")
     return bool(sep and rest.strip()) and _norm(head) == _norm(h1)
 
@@ -154,3 +174,109 @@ def is_site_name(text: str, site_names: Iterable[str], domains: Iterable[str] = 
     return bool(text_n) and (
         any(text_n == _norm(n) for n in site_names if n) or text_n in set(domains)
     )
+
+
+#: An HTML entity left in text escaped twice ("Python, SQL &#x26; AI", "And finally&#8230;").
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
+#: Full-width forms of ASCII characters ("？", "！"), typed with a CJK input method.
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+_CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff66-\uff9f]")
+
+
+def _halfwidth(text: str) -> str:
+    """Write full-width punctuation and letters as ASCII in a headline that has no CJK
+    characters ("How Does Robot Vacuum Mapping Work？"): there they are an input-method slip."""
+    if not _FULLWIDTH.search(text) or _CJK.search(text):
+        return text
+    return _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
+
+
+def unescape_entities(text: str) -> str:
+    """Decode HTML entities that survived parsing (the page escaped them twice): readers of the
+    page see "&#x26;", but the author meant "&". Full-width ASCII forms in a headline without
+    CJK characters are written as ASCII too."""
+    return _halfwidth(html.unescape(text) if _ENTITY.search(text) else text)
+
+
+def _pipe_tail(title: str) -> str:
+    """Drop short trailing " | " segments: a section or site label ("... | District",
+    "... | Patient Education | UC Davis Children's Hospital"). A headline rarely has a pipe; a
+    long trailing segment (more than four words) is kept, as a subtitle, and so is one about as
+    long as what comes before it (the headline after a section label)."""
+    while " | " in title:
+        head, _, tail = title.rpartition(" | ")
+        tail_words, head_words = len(tail.split()), len(head.split())
+        if tail_words > 4 or head_words < tail_words + 3:
+            break  # a subtitle, or a leading section label ("Opinion | Why It Happened")
+        title = head.rstrip()
+    return title
+
+
+def _is_headline_h1(text: str, names: list[str], domains: list[str]) -> bool:
+    """Tell whether an <h1> can be the headline: not the site's name or domain ("davidbau.com"),
+    and not a label ending with a colon ("Erik Demaine's Folding and Unfolding:")."""
+    return not text.rstrip().endswith(":") and not is_site_name(text, names, domains)
+
+
+def _truncated(first: str, cleaned: list[str]) -> str | None:
+    """Return the full headline when the first candidate is cut short (JSON-LD headlines are
+    often cut to 110 characters): a later candidate that starts with it and goes on."""
+    first_n = _norm(first)
+    if len(first) < 90 or not first_n:
+        return None
+    for other in cleaned:
+        other_n = _norm(other)
+        if len(other_n) > len(first_n) and other_n.startswith(first_n):
+            return other
+    return None
+
+
+def choose_title(
+    cands: list[tuple[str, str]],
+    h1s: list[str],
+    site_names: Iterable[str] = (),
+    domains: Iterable[str] = (),
+) -> tuple[str, str] | None:
+    """Return (headline, source) from the metadata title candidates (in order of trust) and the
+    page's <h1> texts (the main one first).
+
+    The metadata title is cleaned of site-name tails; the visible <h1> replaces it when the two
+    cross-check (`prefer_headline`) or when the <h1> is word for word another metadata title
+    (a JSON-LD headline that disagrees with og:title and the <h1> is outvoted). Of several <h1>,
+    the one a metadata title repeats is the headline.
+    """
+    names = [str(n) for n in site_names if n]
+    domain_list = list(domains)
+    usable = [unescape_entities(h) for h in h1s if h and _is_headline_h1(h, names, domain_list)]
+    cleaned = [
+        clean_title(unescape_entities(str(value)), names, None, domain_list) or ""
+        for value, _ in cands
+    ]
+    cleaned_n = {_norm(c) for c in cleaned if c}
+    h1 = next(
+        (h for h in usable if _norm(strip_site_name(h, names, domain_list)) in cleaned_n), None
+    )
+    h1 = h1 or (usable[0] if usable else None)
+    if h1:
+        h1 = strip_site_name(h1, names, domain_list)
+    if not cands:
+        return (_pipe_tail(h1), "h1") if h1 else None
+    first, source = unescape_entities(str(cands[0][0])), cands[0][1]
+    meta_title = clean_title(first, names, h1, domain_list)
+    if source.startswith("site:"):
+        return (meta_title, source) if meta_title else None
+    if meta_title and source == "json-ld":
+        meta_title = _truncated(meta_title, cleaned[1:]) or meta_title
+    if h1 and (
+        prefer_headline(meta_title, h1, names)
+        or (len(h1) >= 10 and _norm(h1) in {_norm(c) for c in cleaned[1:] if c})
+    ):
+        if metadata_title_wins(meta_title, h1):
+            # An h1 in capitals or lower case (a style), or only the headline's main clause:
+            # the metadata has the headline in its own case, or in full.
+            return (_pipe_tail(meta_title), source) if meta_title else None
+        same = meta_title is not None and clean_space(meta_title) == h1
+        return _pipe_tail(h1), source if same else "h1"
+    return (_pipe_tail(meta_title), source) if meta_title else None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -21,7 +22,11 @@ _BYLINE_CLASS = (
     f" or contains({_LOWER}, 'photo') or contains({_LOWER}, 'desc') or contains({_LOWER}, 'img')"
     f" or contains({_LOWER}, 'social') or contains({_LOWER}, 'follow'))]"
 )
-_LABEL = re.compile(r"^(?:written by|words by|authored by|by|author|authors|posted by)\s*:?$", re.I)
+_LABEL = re.compile(
+    r"^(?:written by|words by|authored by|article by|by|author(?:\(s\)|s)?|posted by|contributors?)"
+    r"\s*:?$",
+    re.I,
+)
 _BY_TEXT = re.compile(
     r"^\s*(?:written\s+|reported\s+|posted\s+|story\s+)?by\s*:?\s+(\S.{1,120})$", re.IGNORECASE
 )
@@ -83,6 +88,23 @@ def first_h1(tree: etree._Element) -> str | None:
     return None
 
 
+def h1_texts(tree: etree._Element, limit: int = 6) -> list[str]:
+    """Return the texts of the page's <h1> elements: those of the article first (as
+    `first_h1` reads them), then the others, at most `limit`."""
+    scope = _main_scope(tree)
+    nodes = scope.xpath(".//h1")
+    if scope is not tree:
+        nodes += [node for node in tree.xpath("//h1") if node not in nodes]
+    out: list[str] = []
+    for node in nodes:
+        text = inline_text(node, _not_headline) or inline_text(node)
+        if text and text not in out:
+            out.append(text)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def time_dates(tree: etree._Element) -> list[tuple[str, str]]:
     """Return (raw, kind) for <time> elements: kind is "published", "modified" or "time"."""
     out: list[tuple[str, str]] = []
@@ -113,7 +135,7 @@ def time_dates(tree: etree._Element) -> list[tuple[str, str]]:
 _NOT_BYLINE_TAGS = frozenset(
     {"html", "body", "article", "main", "meta", "script", "img", "section"}
 )
-_NOT_BYLINE_CLASS = re.compile("bio|avatar|image|photo|desc|img|social|follow")
+_NOT_BYLINE_CLASS = re.compile("bio|avatar|image|photo|desc|img|social|follow|comment")
 
 
 def _is_byline(node: etree._Element) -> bool:
@@ -132,7 +154,14 @@ def _is_byline(node: etree._Element) -> bool:
         or node.get("data-testid") == "byline"
     ):
         return False
-    return not _NOT_BYLINE_CLASS.search(hints)
+    if _NOT_BYLINE_CLASS.search(hints):
+        return False
+    for depth, anc in enumerate(node.iterancestors()):
+        if depth >= 8:
+            break
+        if "comment" in f"{anc.get('class') or ''} {anc.get('id') or ''}".lower():
+            return False
+    return True
 
 
 _ASCII_LOWER = str.maketrans(_UPPER_LETTERS, _UPPER_LETTERS.lower())
@@ -206,22 +235,63 @@ def _byline_texts(tree: etree._Element) -> list[str]:
     texts: list[str] = []
     for node in _byline_nodes(tree):
         text = node_text(node)
+        if len(text) > 100:
+            text = _box_name(node)  # an author box: the name heads a biography
         if text and len(text) <= 100 and text not in texts:
             texts.append(text)
     return texts
+
+
+def _box_name(node: etree._Element) -> str:
+    """Return the name opening an author box (its first line of text, before the biography),
+    or "" when the box opens with something longer than a name."""
+    for piece in node.itertext():
+        text = clean_space(piece)
+        if not text or _BOX_LABEL.search(text):
+            continue  # "About the author", "Author Spotlight": the box's label
+        return text if len(text) <= 40 and len(text.split()) <= 5 else ""
+    return ""
+
+
+_BOX_LABEL = re.compile(r"\b(?:author|about|meet|written)\b", re.IGNORECASE)
+
+
+def _prefer_inner(texts: list[str]) -> list[str]:
+    """Replace a byline whose text is a later one's followed by more words ("Liz Kenny Former
+    McKinsey Consultant", then "Liz Kenny" in an inner element) by that shorter one: the inner
+    element holds the name, the outer one adds a job title."""
+    out = list(texts)
+    for index, text in enumerate(texts):
+        for inner in texts[index + 1 : index + 4]:
+            if (
+                " " in inner
+                and len(inner) < len(out[index])
+                and text.startswith(inner + " ")
+                and not _NEXT_NAME.match(text[len(inner) :])
+            ):
+                out[index] = inner  # the shortest: the name without role nor date
+    return out
+
+
+#: How a list of names goes on after its first name ("... and John Smith", "... & Bo Chen").
+_NEXT_NAME = re.compile(r"^\s*(?:and|&|with|und|et|y)\s", re.IGNORECASE)
 
 
 def _labelled_names(scope: etree._Element) -> list[str]:
     """Return texts that follow a "Written by" / "Author" label in the next element."""
     found: list[str] = []
     for node in scope.xpath(
-        ".//*[self::p or self::span or self::div or self::dt or self::strong][not(*)]"
+        ".//*[self::p or self::span or self::div or self::dt or self::strong or self::h2"
+        " or self::h3 or self::h4 or self::h5 or self::h6][not(*)]"
     ):
         # A childless element: its text is its .text (a label is short).
         if len(node.text or "") > 60 or not _LABEL.match(clean_space(node.text)):
             continue
         nxt = node.getnext()
-        if nxt is not None and len(node_text(nxt)) <= 80:
+        if nxt is not None and nxt.tag in ("ul", "ol"):
+            # A list of authors: one name an item.
+            found.append(", ".join(t for li in nxt.iter("li") if (t := node_text(li))))
+        elif nxt is not None and len(node_text(nxt)) <= 80:
             found.append(node_text(nxt))
         elif node.tail and node.tail.strip():
             found.append(node.tail.strip())
@@ -230,6 +300,14 @@ def _labelled_names(scope: etree._Element) -> list[str]:
 
 #: How a text matching `_BY_TEXT` starts.
 _BY_START = re.compile(r"^\s*(?:(?:written|reported|posted|story)\s+)?by\b", re.IGNORECASE)
+#: A sentence crediting the author at the top of a post ("This post was written by ...").
+_POST_BY = re.compile(
+    r"^\s*(?:this|the)\s+(?:blog\s+)?(?:post|article|story|piece)\s+(?:was\s+)?"
+    r"(?:written|authored|contributed)\s+by\s+",
+    re.IGNORECASE,
+)
+#: Where the name ends in such a sentence: a comma, a full stop after a word, a parenthesis.
+_NAME_END = re.compile(r"\s*(?:,|;|\(|(?<=[a-z]{2})\.(?:\s|$))")
 
 
 def _text_start(node: etree._Element, size: int = 30) -> str:
@@ -250,22 +328,153 @@ def byline_authors(tree: etree._Element) -> list[str]:
     for text in _byline_texts(tree):
         match = _BY_TEXT.match(text) or _BY_INSIDE.search(text)
         found.append(match.group(1) if match else text)
-        if len(found) >= 3:
+        if len(found) >= 6:
             break
+    found = _prefer_inner(found)[:3]
     scope = _main_scope(tree)
     found += _labelled_names(scope)
     if found:
         return found
-    for node in scope.xpath(".//p | .//span | .//div[not(*)] | .//address | .//strong | .//em"):
-        if not _BY_START.match(_text_start(node)):
+    for node in scope.xpath(
+        ".//p | .//span | .//div[not(*)] | .//address | .//strong | .//em | .//h3 | .//h4 | .//h5"
+    ):
+        start = _text_start(node, 40)
+        sentence = _POST_BY.match(start)
+        if sentence:
+            # "This post was written by Jane Doe, MD, gastroenterologist, ...": the name only.
+            name = _NAME_END.split(_text_start(node, 120)[sentence.end() :], maxsplit=1)[0]
+            if name.strip():
+                return [name.strip()]
+        if not _BY_START.match(start):
             continue  # cheap test of the first characters before reading the whole text
         text = node_text(node)
         if len(text) > 120:
             continue
         match = _BY_TEXT.match(text)
-        if match:
+        if match and _PROSE.match(match.group(1)):
+            continue  # "By batching, we can ...": a sentence, not a byline
+        if match and (node.tag not in _HEADINGS or _WRITTEN_BY.match(text)):
+            # A heading "By Category" names a menu; "Written by Jane Doe" heads an author box.
             return [DATE_IN_TEXT.split(match.group(1))[0]]
     return []
+
+
+def _after(node: etree._Element) -> Iterator[etree._Element]:
+    """Yield the elements that follow `node` in document order, its descendants first."""
+    yield from node.iterdescendants()
+    for cur in (node, *node.iterancestors()):
+        for sibling in cur.itersiblings():
+            yield from sibling.iter()
+
+
+def _before(node: etree._Element) -> Iterator[etree._Element]:
+    """Yield the elements that precede `node` in document order, nearest first (its
+    ancestors excluded)."""
+    for cur in (node, *node.iterancestors()):
+        for sibling in cur.itersiblings(preceding=True):
+            yield from reversed(list(sibling.iter()))
+
+
+#: Elements whose text a reader never sees (buttons and menus do show theirs: bylines use them).
+_NO_TEXT = frozenset({"script", "style", "noscript", "template", "svg"})
+
+
+class HeadlineBylines(NamedTuple):
+    """What a reader sees next to the main headline: raw author strings of its bylines
+    (nearest first), the text around it, and names written on a date line under it without
+    byline markup ("2025-12-17 · Trond Teigen")."""
+
+    bylines: list[str]
+    text: str
+    dateline: list[str]
+
+
+def headline_bylines(
+    tree: etree._Element, before: int = 300, after: int = 500, dateline_limit: int = 200
+) -> HeadlineBylines:
+    """Return the bylines next to the main headline: byline-like elements, labelled names and
+    "By ..." lines within `after` characters of text after the <h1> (or `before` characters
+    before it), nearest first, and that stretch of text. Teasers, comments and author boxes lie
+    further away."""
+    scope = _main_scope(tree)
+    heads = scope.xpath(".//h1") or tree.xpath("//h1")
+    if not heads:
+        return HeadlineBylines([], "", [])
+    found: list[tuple[int, str]] = []
+    after_pieces: list[str] = []
+    before_chunks: list[list[str]] = []  # one an element, nearest first
+    dated: list[str] = []
+    for walk, limit in ((_after(heads[0]), after), (_before(heads[0]), before)):
+        seen, walk_after = 0, limit == after
+        for node in walk:
+            if not isinstance(node.tag, str):
+                continue
+            if _is_byline(node):
+                text = node_text(node)
+                if text and len(text) <= 100:
+                    match = _BY_TEXT.match(text) or _BY_INSIDE.search(text)
+                    found.append((seen, match.group(1) if match else text))
+            elif (
+                not len(node)
+                and len(node.text or "") <= 60
+                and _LABEL.match(clean_space(node.text))
+            ):
+                nxt = node.getnext()
+                if nxt is not None and len(node_text(nxt)) <= 80:
+                    found.append((seen, node_text(nxt)))
+            elif node.tag in _BY_TAGS and _BY_START.match(node.text or ""):
+                match = _BY_TEXT.match(node_text(node))  # "By: Jane Doe" in a plain <p>
+                if match and not _PROSE.match(match.group(1)):
+                    found.append((seen, DATE_IN_TEXT.split(match.group(1))[0]))
+            if not dated and node.tag in _LINE_TAGS and walk_after and seen <= dateline_limit:
+                dated = _dateline_names(node)
+            own = [
+                piece
+                for piece in (None if node.tag in _NO_TEXT else node.text, node.tail)
+                if piece and piece.strip()
+            ]
+            if walk_after:
+                after_pieces += own
+            else:
+                before_chunks.append(own)
+            seen += sum(len(piece.strip()) for piece in own)
+            if seen > limit:
+                break
+    texts = [text for _, text in sorted(found, key=lambda item: item[0])]
+    # The text before the headline read back in page order, then the text after it.
+    pieces = [piece for chunk in reversed(before_chunks) for piece in chunk] + after_pieces
+    return HeadlineBylines(texts, clean_space(" ".join(pieces)), dated)
+
+
+_LINE_TAGS = frozenset({"p", "div", "span", "li", "small", "header"})
+#: Separators of the parts of a date line ("Dec 26, 2025 • Mahua Das").
+_LINE_SEPARATORS = re.compile(r"\s*[·•|]\s*")
+#: A category after the name on a date line ("Mahua Das in Project Management").
+_IN_CATEGORY = re.compile(r"\s+in\s+\S.*$")
+
+
+def _dateline_names(node: etree._Element, size: int = 120) -> list[str]:
+    """Return the parts of a short date line that are not its date ("2025-12-17 · Trond
+    Teigen" -> ["Trond Teigen"]), or [] when the element holds no such line."""
+    text = _text_start(node, size + 10)
+    if len(text) > size or not _LINE_SEPARATORS.search(text) or not DATE_IN_TEXT.search(text):
+        return []
+    parts = [_IN_CATEGORY.sub("", p) for p in _LINE_SEPARATORS.split(text)]
+    return [p for p in parts if p and not DATE_IN_TEXT.search(p)]
+
+
+_HEADINGS = frozenset({"h3", "h4", "h5"})
+#: What follows "By" in a sentence rather than a byline: a word in lower case, then a comma or
+#: more words ("By batching, we can ...", "by using the new API").
+_PROSE = re.compile(r"^[a-z][\w'’-]*(?:,|\s+[a-z]+\s+[a-z]+)")
+_BY_TAGS = frozenset({"p", "span", "div", "address", "strong", "em", "li"})
+_WRITTEN_BY = re.compile(r"^\s*(?:written|posted|authored|reported)\s+by\b", re.IGNORECASE)
+
+
+def footer_text(tree: etree._Element, size: int = 300) -> str:
+    """Return the first characters of the page's last <footer> (a copyright line)."""
+    footers = tree.xpath("//footer")
+    return _text_start(footers[-1], size) if footers else ""
 
 
 def visible_dates(tree: etree._Element) -> list[str]:

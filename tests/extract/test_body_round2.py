@@ -1,0 +1,203 @@
+"""Body text, round 2: bodies split in chunks, streamed out of place, or printed twice."""
+
+from __future__ import annotations
+
+from newscrawl.extract.document import parse_html, place_streamed_content
+from newscrawl.extract.text import (
+    drop_repeated_run,
+    extract_body,
+    paragraphs_from_breaks,
+    restore_headings,
+    tidy_body,
+)
+
+TOPICS = ("banks", "loans", "savings", "credit", "rates", "fees", "branches", "apps")
+
+
+def _paras(prefix: str, count: int) -> str:
+    return "".join(
+        f"<p>{prefix} paragraph {i} explains how neo-banks handle {TOPICS[i % 8]} for customers"
+        f" who have little money left at the end of the month, and why {TOPICS[(i + 3) % 8]}"
+        " matter to them more than any branch network ever did.</p>"
+        for i in range(count)
+    )
+
+
+def test_body_split_in_same_class_chunks_is_extracted_whole() -> None:
+    chunk = "grid--item body body__container article__body"
+    html = (
+        "<html><body><article><h1>The future of banking</h1><div class='chunks'>"
+        f"<div class='grid'><div class='{chunk}'>{_paras('First', 6)}</div></div>"
+        "<div class='ad'>Advertisement</div>"
+        f"<div class='grid'><div class='{chunk}'>{_paras('Second', 8)}</div></div>"
+        "</div></article></body></html>"
+    )
+    text = extract_body(parse_html(html), "https://mag.example/story/banking")
+    assert "First paragraph 0" in text and "Second paragraph 7" in text
+
+
+def test_streamed_content_is_moved_into_its_placeholder() -> None:
+    tree = parse_html(
+        "<html><body><main><h1>Cloud stocks</h1><template id='P:3'></template></main>"
+        "<footer>Footer</footer><div hidden id='S:3'><p>Streamed text.</p></div></body></html>"
+    )
+    place_streamed_content(tree)
+    assert [p.text for p in tree.xpath("//main/p")] == ["Streamed text."]
+
+
+def test_streamed_article_body_is_extracted() -> None:
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><article><h1>Cloud stocks</h1>"
+        f"<div class='article-body'>{_paras('Intro', 8)}<template id='B:1'></template></div>"
+        "</article><footer><p>Company</p></footer>"
+        f"<div hidden id='S:1'>{_paras('Streamed', 3)}</div></body></html>"
+    )
+    text = extract_body(parse_html(html), "https://invest.example/cloud-stocks")
+    assert "Intro paragraph 0" in text and "Streamed paragraph 2" in text
+
+
+def test_second_copy_of_the_whole_body_is_dropped() -> None:
+    body = "\n\n".join(f"Paragraph {i} of the yoga pricing guide, in ten words." for i in range(6))
+    assert drop_repeated_run(f"{body}\n\n{body}") == body
+
+
+def test_short_repeated_lines_are_kept() -> None:
+    text = "\n\n".join(
+        ["Week 1: run three miles.", "Rest day.", "Week 2: run four miles.", "Rest day."]
+    )
+    assert drop_repeated_run(text) == text
+
+
+def test_collapsed_accordion_answers_are_extracted() -> None:
+    html = (
+        "<html><body><article><h1>Best tax software</h1>"
+        f"<div class='article-body'>{_paras('Intro', 6)}"
+        "<div class='faq-accordion'><h3>Is filing free?</h3>"
+        "<div class='accordion-content hidden'><p>The IRS offers several free options for"
+        " people with simple returns, and most states accept them as well.</p></div></div>"
+        f"{_paras('Outro', 3)}</div></article></body></html>"
+    )
+    text = extract_body(parse_html(html), "https://tax.example/best-tax-software")
+    assert "The IRS offers several free options" in text
+
+
+def test_div_text_laid_out_with_breaks_becomes_paragraphs() -> None:
+    tree = parse_html(
+        "<html><body><div class='content'>Apple plans a new laptop with a scissor keyboard in"
+        " the first half of next year, according to <em>industry sources</em> cited by a"
+        " supplier report.<br><br>The display size will remain the same.<br><br>"
+        "<div class='ad'>Ad</div>Prices were not disclosed.</div></body></html>"
+    )
+    paragraphs_from_breaks(tree)
+    texts = ["".join(p.itertext()) for p in tree.xpath("//div[@class='content']/p")]
+    assert texts == [
+        "Apple plans a new laptop with a scissor keyboard in the first half of next year,"
+        " according to industry sources cited by a supplier report.",
+        "The display size will remain the same.",
+        "Prices were not disclosed.",
+    ]
+
+
+def test_div_with_a_few_words_between_breaks_is_left_alone() -> None:
+    html = "<html><body><div>Home<br>About<br>Contact</div></body></html>"
+    tree = parse_html(html)
+    paragraphs_from_breaks(tree)
+    assert tree.xpath("//p") == []
+
+
+def test_dropped_subheading_between_kept_paragraphs_is_restored() -> None:
+    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    tree = parse_html(
+        f"<html><body><div><p>{first}</p><h2>The latest statistics</h2><p>{second}</p>"
+        "</div></body></html>"
+    )
+    assert restore_headings(tree, f"{first}\n\n{second}") == (
+        f"{first}\n\nThe latest statistics\n\n{second}"
+    )
+
+
+def test_subheading_already_in_the_text_is_not_repeated() -> None:
+    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    tree = parse_html(
+        f"<html><body><div><p>{first}</p><h2>Statistics</h2><p>{second}</p></div></body></html>"
+    )
+    text = f"{first}\n\nStatistics\n\n{second}"
+    assert restore_headings(tree, text) == text
+
+
+def test_dropped_subheading_in_its_own_wrapper_is_restored() -> None:
+    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    tree = parse_html(
+        f"<html><body><div><p>{first}</p></div><div class='h'><h3>Statistics</h3></div>"
+        f"<div><p>{second}</p></div></body></html>"
+    )
+    assert restore_headings(tree, f"{first}\n\n{second}") == f"{first}\n\nStatistics\n\n{second}"
+
+
+def test_links_to_other_stories_are_dropped() -> None:
+    text = "\n\n".join(
+        [
+            "A third case of the plague has been reported in the region this week.",
+            "READ MORE: Plague outbreak confirmed as two patients are diagnosed",
+            "Officials said the risk of further spread was low.",
+            "Holidaymakers die after eating marmot [INSIGHT]",
+        ]
+    )
+    assert tidy_body(text) == (
+        "A third case of the plague has been reported in the region this week.\n\n"
+        "Officials said the risk of further spread was low."
+    )
+
+
+def test_sentence_with_a_lowercase_bracket_note_is_kept() -> None:
+    text = "The minister said the plan was \u201cfully costed\u201d and would pass [sic]"
+    assert tidy_body(text) == text
+
+
+def test_dropped_pull_quote_between_kept_paragraphs_is_restored() -> None:
+    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    quote = "Join local networking groups, they cost very little per month."
+    tree = parse_html(
+        f"<html><body><div><p>{first}</p><blockquote class='pullquote'><p>{quote}</p>"
+        f"</blockquote><p>{second}</p></div></body></html>"
+    )
+    assert restore_headings(tree, f"{first}\n\n{second}") == f"{first}\n\n{quote}\n\n{second}"
+
+
+def test_embedded_post_between_kept_paragraphs_is_not_restored() -> None:
+    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    tree = parse_html(
+        f"<html><body><div><p>{first}</p><blockquote class='twitter-tweet'><p>Big news today"
+        f" from the appliance makers</p></blockquote><p>{second}</p></div></body></html>"
+    )
+    assert restore_headings(tree, f"{first}\n\n{second}") == f"{first}\n\n{second}"
+
+
+def test_calls_to_subscribe_or_share_are_dropped() -> None:
+    text = "\n\n".join(
+        [
+            "The man pleaded guilty on Monday to threatening to kill a congresswoman.",
+            "Get the stories that matter delivered to your inbox every weekday morning.",
+            "Like this story? Share it with a friend!",
+            "Also on rt.com Journalists threatened with arrests as the purge goes on",
+            "He faces up to ten years in prison when he is sentenced.",
+        ]
+    )
+    assert tidy_body(text) == (
+        "The man pleaded guilty on Monday to threatening to kill a congresswoman.\n\n"
+        "He faces up to ten years in prison when he is sentenced."
+    )
+
+
+def test_sentence_about_an_inbox_inside_a_long_paragraph_is_kept() -> None:
+    text = (
+        "Phishing emails that land in your inbox often pretend to come from a bank, and the"
+        " researchers found that most people could not tell them apart from the real thing"
+        " when shown twenty examples in a row during the study."
+    )
+    assert tidy_body(text) == text

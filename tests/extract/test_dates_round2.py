@@ -1,0 +1,134 @@
+"""Published dates, round 2: the date shown by the headline against undisplayed metadata."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.dates import headline_date, page_dates, shown_days
+from newscrawl.extract.document import parse_html
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+URL = "https://news.example/story"
+BODY = (
+    "<p>The harbour commission approved the second container berth on Wednesday after three"
+    " years of hearings, clearing the way for construction to begin in the spring.</p>"
+    "<p>The expansion adds 400 metres of quay and two cranes; the first ships should dock at"
+    " the new berth in 2027, the commission said.</p>"
+)
+
+
+def _page(head: str, article: str) -> str:
+    return f"<html lang='en'><head>{head}</head><body><article>{article}</article></body></html>"
+
+
+def _ld(**fields: str) -> str:
+    pairs = ", ".join(f'"{k}": "{v}"' for k, v in fields.items())
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", {pairs}}}</script>'
+
+
+def _published_day(html: str) -> str:
+    out = extract_article(html, URL, now=NOW)
+    return str(out["published"])[:10]
+
+
+def test_headline_date_replaces_an_undisplayed_jsonld_date() -> None:
+    html = _page(
+        _ld(headline="Berth approved", datePublished="2019-03-04T10:00:00Z"),
+        f"<h1>Berth approved</h1><p>By Dana Whitfield · August 14, 2025</p>{BODY}",
+    )
+    assert _published_day(html) == "2025-08-14"
+
+
+def test_displayed_jsonld_date_is_kept() -> None:
+    html = _page(
+        _ld(headline="Berth approved", datePublished="2025-03-04T10:00:00Z"),
+        f"<h1>Berth approved</h1><p>Updated August 14, 2025</p>{BODY}"
+        "<footer>First published March 4, 2025</footer>",
+    )
+    assert _published_day(html) == "2025-03-04"
+
+
+def test_opengraph_published_time_vouches_for_an_undisplayed_date() -> None:
+    head = _ld(headline="Berth approved", datePublished="2019-03-04T10:00:00Z") + (
+        '<meta property="article:published_time" content="2019-03-04T10:00:00Z">'
+    )
+    html = _page(head, f"<h1>Berth approved</h1><p>Updated August 14, 2025</p>{BODY}")
+    assert _published_day(html) == "2019-03-04"
+
+
+def test_displayed_modified_date_replaces_an_undisplayed_one_without_headline_date() -> None:
+    head = _ld(
+        headline="Berth approved",
+        datePublished="2019-03-04T10:00:00Z",
+        dateModified="2025-08-14T10:00:00Z",
+    )
+    html = _page(head, f"<h1>Berth approved</h1>{BODY}<p>Last reviewed: August 14, 2025</p>")
+    assert _published_day(html) == "2025-08-14"
+
+
+def test_ambiguous_numeric_date_counts_as_shown_in_either_reading() -> None:
+    assert shown_days(["09.10.2024"]) == {"2024-10-09", "2024-09-10"}
+
+
+def test_headline_date_takes_the_date_line_above_the_headline() -> None:
+    tree = parse_html(
+        "<html><body><nav>Home · Blog</nav><div>Dec 12, 2025 · 4 min read</div>"
+        f"<h1>Why Rust</h1>{BODY}<p>Rust 1.0 shipped on 15 May 2015.</p></body></html>"
+    )
+    assert headline_date(tree) == "Dec 12, 2025"
+
+
+def test_headline_date_takes_the_first_date_of_the_line_above() -> None:
+    tree = parse_html(
+        "<html><body><div>DECEMBER 22, 2022 Updated: JANUARY 02, 2026</div>"
+        f"<h1>Ten ways</h1>{BODY}</body></html>"
+    )
+    assert headline_date(tree) == "DECEMBER 22, 2022"
+
+
+def test_headline_date_takes_the_byline_below_when_it_is_closer() -> None:
+    tree = parse_html(
+        "<html><body><div>Site news March 3, 2020</div><p>A long promotional banner text that"
+        " runs well over a few lines before the story itself begins here.</p>"
+        f"<h1>Ten ways</h1><p>May 5, 2024</p>{BODY}</body></html>"
+    )
+    assert headline_date(tree) == "May 5, 2024"
+
+
+def test_headline_date_is_none_without_a_nearby_date() -> None:
+    tree = parse_html(f"<html><body><h1>Ten ways</h1>{BODY}</body></html>")
+    assert headline_date(tree) is None
+
+
+def test_headline_date_comes_before_teaser_dates_without_metadata() -> None:
+    html = _page(
+        "",
+        f"<aside><div class='date'>Mar 3, 2025</div>{BODY}</aside>"
+        f"<span>February 6, 2025</span><h1>Ergonomic desk setup</h1>{BODY}"
+        "<div class='post-date'>Feb 26, 2025</div>",
+    )
+    assert _published_day(html) == "2025-02-06"
+
+
+def test_undated_article_takes_the_date_line_above_its_headline() -> None:
+    html = _page("", f"<p>Published October 14, 2025</p><h1>Top companies</h1>{BODY}{BODY}")
+    assert _published_day(html) == "2025-10-14"
+
+
+def test_ambiguous_numeric_date_takes_the_reading_the_page_writes_out() -> None:
+    html = _page(
+        "",
+        "<h1>Pixel-perfect UI</h1><time datetime='02-12-2025'>02-12-2025</time>"
+        f"{BODY}<aside><h4>Recent posts</h4><p>Pixel-perfect UI</p>"
+        "<time datetime='2025-12-02'>December 02, 2025</time></aside>",
+    )
+    assert _published_day(html) == "2025-12-02"
+
+
+def test_page_dates_reads_text_but_not_scripts() -> None:
+    tree = parse_html(
+        "<html><body><p>Posted May 3, 2024</p>"
+        '<script>var d = "June 1, 2020";</script><p>Updated: 2024-05-05</p></body></html>'
+    )
+    assert page_dates(tree) == ["May 3, 2024", "2024-05-05"]
