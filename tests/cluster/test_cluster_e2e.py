@@ -211,6 +211,11 @@ def test_an_archive_worker_killed_mid_drain_loses_nothing(
     db = tmp_path / "news.db"
     code, _, err = _finish(_crawl(site, redis_url, keys, "--processes", "2", "--max-idle", "1"))
     assert code == 0, err
+    # Ten more copies of every article (a worker fetching them again): draining takes seconds,
+    # so the kill below lands mid-drain however fast or loaded the machine; the copies must
+    # add no row and no version.
+    copies = server.lrange(keys.items, 0, -1)
+    server.rpush(keys.items, *(copies * 10))
     waiting = server.llen(keys.items)
     first = _archive_worker(redis_url, keys, db, "--batch-size", "2")
     _wait_until(lambda: server.llen(keys.items) <= waiting - 6, 60)
