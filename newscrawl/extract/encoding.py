@@ -63,11 +63,16 @@ _MOJIBAKE_SIGN = re.compile("[\u00c2-\u00f4][\u0080-\u009f]|\u00e2\u20ac")
 _C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 
 
-def _may_hold_mojibake(text: str) -> bool:
-    """A quick test that is true whenever `_MOJIBAKE_SIGN` matches (and rarely otherwise)."""
+def _may_hold_mojibake(text: str, utf8: bytes | None = None) -> bool:
+    """A quick test that is true whenever `_MOJIBAKE_SIGN` matches (and rarely otherwise).
+
+    `utf8` is the page's UTF-8 source when the text was decoded from it: searched instead of
+    encoding the text again.
+    """
     if text.isascii():
         return False
-    return "\u00e2\u20ac" in text or bool(_C1_UTF8.search(text.encode("utf-8", "surrogatepass")))
+    raw = utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")
+    return "\u00e2\u20ac".encode() in raw or bool(_C1_UTF8.search(raw))
 
 
 def _unmojibake_run(match: re.Match[str]) -> str:
@@ -80,10 +85,13 @@ def _unmojibake_run(match: re.Match[str]) -> str:
         return run
 
 
-def repair_mojibake(text: str) -> str:
+def repair_mojibake(text: str, utf8: bytes | None = None) -> str:
     """Repair UTF-8 text that was decoded as Latin-1 / Windows-1252 and re-encoded before it was
-    served ("Investorâ\x80\x99s" becomes "Investor’s"), when the page shows sure signs of it."""
-    if not _may_hold_mojibake(text) or not _MOJIBAKE_SIGN.search(text):
+    served ("Investorâ\x80\x99s" becomes "Investor’s"), when the page shows sure signs of it.
+
+    `utf8`: the bytes the text was decoded from as UTF-8, if it was (a faster first check).
+    """
+    if not _may_hold_mojibake(text, utf8) or not _MOJIBAKE_SIGN.search(text):
         return text
     return _MOJIBAKE_RUN.sub(_unmojibake_run, text)
 
@@ -104,5 +112,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
             fallback = detect_encoding(body)
         if fallback and _strict_ok(body, fallback):
             return repair_mojibake(html_to_unicode(f"text/html; charset={fallback}", body)[1])
-    _, text = html_to_unicode(content_type, body, auto_detect_fun=detect_encoding)
-    return repair_mojibake(text)
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=detect_encoding)
+    # Every UTF-8 sequence of a sign in the text is in the bytes it was decoded from.
+    utf8 = body if codecs.lookup(encoding).name == "utf-8" else None
+    return repair_mojibake(text, utf8)

@@ -121,6 +121,16 @@ def _cased(h1: str, other: str) -> str:
     return h1
 
 
+def _capitalised(text: str) -> int:
+    """Count the capitalised words of four letters or more after the first word: a headline
+    in title case ("How Much Should I Pay") has more than the same words in sentence case."""
+    return sum(1 for word in re.findall(r"\w{4,}", text)[1:] if word[0].isupper())
+
+
+#: A source named after the headline on link aggregators: "Headline (latimes.com)".
+_SOURCE_TAIL = re.compile(r"\s*\((?:[\w-]+\.)+[a-z]{2,}\)$", re.IGNORECASE)
+
+
 def metadata_title_wins(meta_title: str | None, h1: str) -> bool:
     """Tell whether the metadata title should be kept over an h1 that cross-checks with it:
     the h1 is the same words in capitals or lower case, only the part of the metadata title
@@ -131,11 +141,15 @@ def metadata_title_wins(meta_title: str | None, h1: str) -> bool:
         return False
     if h1.isupper() and not meta_title.isupper():
         return True  # capitals: a style, and often a shortened kicker
-    if _norm(h1) == _norm(meta_title) and _cased(h1, meta_title) != h1:
+    if _norm(h1) == _norm(meta_title) and (
+        _cased(h1, meta_title) != h1 or _capitalised(meta_title) > _capitalised(h1)
+    ):
         return True
     kicker, colon, headline = h1.partition(": ")
     if colon and len(kicker.split()) == 1 and _norm(headline) == _norm(meta_title):
         return True
+    if _SOURCE_TAIL.search(h1) and _norm(_SOURCE_TAIL.sub("", h1)) == _norm(meta_title):
+        return True  # the h1 names the story's source after the headline
     if "?" in h1.rstrip("?") and h1.count("?") > meta_title.count("?"):
         lost = re.escape(h1).replace(r"\?", ".{1,3}")
         if re.fullmatch(lost, meta_title):
@@ -233,7 +247,60 @@ def _truncated(first: str, cleaned: list[str]) -> str | None:
     return None
 
 
+_CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _straight_variant(title: str, values: list[str]) -> str:
+    """Return the headline with straight quotes when the page's metadata writes its quoted
+    words only so ("America's" in og:title, "America\u2019s" only in the <h1>): the plain
+    spelling the page itself gives. Quotes are never straightened otherwise."""
+    straight = title.translate(_CURLY)
+    if straight == title:
+        return title
+    # The words with quotes ("Visitor’s"), as written and with straight quotes.
+    curly = re.findall(r"\S*[\u2018\u2019\u201c\u201d]\S*", title)
+    plain = [word.translate(_CURLY) for word in curly]
+    text = " ".join(values)
+    if any(word in text for word in curly) or not all(word in text for word in plain):
+        return title
+    return straight
+
+
 def choose_title(
+    cands: list[tuple[str, str]],
+    h1s: list[str],
+    site_names: Iterable[str] = (),
+    domains: Iterable[str] = (),
+) -> tuple[str, str] | None:
+    """Return (headline, source): `_choose_title`, with straight quotes when the metadata
+    spells the headline with them (`_straight_variant`)."""
+    chosen = _choose_title(cands, h1s, site_names, domains)
+    if chosen is None:
+        return None
+    title, source = chosen
+    if not source.startswith("site:"):
+        title = _dash_label(title)
+    values = [unescape_entities(str(value)) for value, _ in cands]
+    return _straight_variant(title, values), source
+
+
+#: A short label after a dash that ends a headline: " - Part 1", " — Strength Training".
+_DASH_LABEL = re.compile(r"\s+[-–—]\s+([^\W\d][\w.]*(?:\s+\w[\w.]*)?)$")
+
+
+def _dash_label(title: str) -> str:
+    """Drop a label of one or two words after a spaced dash at the end of a headline
+    ("Gym Workouts for Beginners — Strength Training", "... - Part 1"): a series, section or
+    tag line rather than headline words. A headline of fewer than three words before it, a
+    tail ending in "!" or "?", and a tail starting with a digit (a score, "Arsenal 2 - 1
+    Chelsea") are kept."""
+    match = _DASH_LABEL.search(title)
+    if not match or len(title[: match.start()].split()) < 3:
+        return title
+    return title[: match.start()].rstrip()
+
+
+def _choose_title(
     cands: list[tuple[str, str]],
     h1s: list[str],
     site_names: Iterable[str] = (),
@@ -278,5 +345,42 @@ def choose_title(
             # the metadata has the headline in its own case, or in full.
             return (_pipe_tail(meta_title), source) if meta_title else None
         same = meta_title is not None and clean_space(meta_title) == h1
+        fuller = _with_number(h1, cleaned)
+        if fuller:
+            return _pipe_tail(fuller), source
+        if not same:
+            h1 = _title_cased(h1, cleaned[1:])
         return _pipe_tail(h1), source if same else "h1"
     return (_pipe_tail(meta_title), source) if meta_title else None
+
+
+#: A year ("in 2025", "2025") or a leading count ("8 Recent Trends") in a headline.
+_NUMBER_PART = re.compile(r"(?:\b(?:in|of|for)\s+)?\b(?:19|20)\d\d\b|^\d+\s+", re.IGNORECASE)
+
+
+def _with_number(h1: str, others: list[str]) -> str | None:
+    """Return a metadata title that is the h1 with a year or count added ("Best Travel
+    Insurance for Seniors in 2025" for the h1 "Best Travel Insurance for Seniors"): the
+    headline in full, the h1 a display form without the number."""
+    bare, numbers = _norm(_NUMBER_PART.sub("", h1)), set(re.findall(r"\d+", h1))
+    if not bare:
+        return None
+    for other in others:
+        if (
+            other
+            and _norm(_NUMBER_PART.sub("", other)) == bare
+            and set(re.findall(r"\d+", other)) > numbers
+        ):
+            return clean_space(other)
+    return None
+
+
+def _title_cased(h1: str, others: list[str]) -> str:
+    """Return a metadata title that is the h1's words in title case when the h1 is set in
+    sentence case ("How to Install Solar Panels" for "How to install solar panels"): the
+    metadata keeps the headline's own case."""
+    h1_n, caps = _norm(h1), _capitalised(h1)
+    for other in others:
+        if other and _norm(other) == h1_n and _capitalised(other) > caps:
+            return clean_space(other)
+    return h1

@@ -55,13 +55,24 @@ DATE_IN_TEXT = re.compile(
 )
 
 
+#: The last tree `_main_scope` looked at and its answer: the page's extraction asks about the
+#: same tree many times, and each answer costs three searches of the whole document.
+_LAST_SCOPE: list[etree._Element | None] = [None, None]
+
+
 def _main_scope(tree: etree._Element) -> etree._Element:
     """Return the article/main element when the page has exactly one, else the whole tree."""
+    last, scope = _LAST_SCOPE
+    if last is tree and scope is not None and (scope is tree or scope.getparent() is not None):
+        return scope
+    scope = tree
     for xpath in ("//article", "//main", "//*[@role='main']"):
         found = tree.xpath(xpath)
         if len(found) == 1:
-            return found[0]
-    return tree
+            scope = found[0]
+            break
+    _LAST_SCOPE[:] = [tree, scope]
+    return scope
 
 
 _NOT_HEADLINE_CLASS = re.compile(r"date|time|byline|author|posted|comment|count", re.IGNORECASE)

@@ -96,3 +96,11 @@ def test_a_lone_c1_control_is_not_taken_for_mojibake() -> None:
     from newscrawl.extract.encoding import repair_mojibake
 
     assert repair_mojibake("Tab\u0085le caf\u00e9") == "Tab\u0085le caf\u00e9"
+
+
+def test_mojibake_in_a_utf8_page_is_repaired_when_decoding() -> None:
+    body = "<p>Investor\u00e2\u0080\u0099s guide</p>".encode()
+    assert decode_html(body, "text/html; charset=utf-8") == "<p>Investor’s guide</p>"
+    assert decode_html("<p>Investor’s guide</p>".encode(), "text/html; charset=utf-8") == (
+        "<p>Investor’s guide</p>"
+    )
