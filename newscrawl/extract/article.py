@@ -17,7 +17,6 @@ from newscrawl.extract.authors import (
     domain_orgs,
     headline_byline_override,
     personal_site_author,
-    trafilatura_authors,
 )
 from newscrawl.extract.dates import (
     check_modified,
@@ -260,9 +259,6 @@ def _authors(
         names = clean_authors(values, orgs)
         if names:
             return names, source
-    names = clean_authors(trafilatura_authors(tree, url), orgs)
-    if names:
-        return names, "trafilatura"
     # A name on the date line under the headline, without byline markup ("2025-12-17 · Jane Doe").
     names = dateline_authors(visible.headline_bylines(tree).dateline, orgs)
     if names:

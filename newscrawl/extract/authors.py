@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from newscrawl.extract.document import clean_space
 from newscrawl.urls import registered_domain
 
@@ -614,20 +612,3 @@ def dateline_authors(parts: Iterable[str], org_names: Iterable[str] = ()) -> lis
     Teigen"): only full names, as such a line has no byline markup to vouch for it."""
     names = clean_authors(list(parts), org_names, site_person=False)
     return names if _full_names(names) else []
-
-
-def trafilatura_authors(tree: etree._Element, url: str | None) -> list[str]:
-    """Return the author names trafilatura's byline heuristics find (a last-resort source).
-
-    Only its markup search runs (`extract_author`): the meta tags and JSON-LD it would read first
-    have already been read, and its full metadata pass would also search dates (slow).
-    """
-    try:
-        from trafilatura.metadata import extract_author
-    except ImportError:  # pragma: no cover - trafilatura is a dependency
-        return []
-    try:
-        author = extract_author(tree)
-    except Exception:  # noqa: BLE001 - a heuristic must never break extraction
-        return []
-    return [part.strip() for part in author.split(";")] if author else []
