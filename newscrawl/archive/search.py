@@ -238,21 +238,33 @@ def _ranked_ids(
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     rank = f"bm25(articles_fts, {weights}) AS rank"
     args: list[Any] = [fts_query]
-    candidates = (
-        f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts WHERE articles_fts MATCH ? "
-    )
+    window = ""
     if min_rowid is not None:
-        candidates += "AND articles_fts.rowid >= ? "
+        window = "AND articles_fts.rowid >= ? "
         args.append(int(min_rowid))
-    if cap is not None:
-        # FTS5 walks the matches newest first and stops at the cap.
-        candidates += "ORDER BY articles_fts.rowid DESC LIMIT ?"
-        args.append(int(cap))
-    sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c "
-    if where != "1" or "a." in order:
-        sql += f"JOIN articles a ON a.id = c.id WHERE {where} "
-    # else: ranked by relevance alone, without filters: the FTS index answers by itself (a join
-    # to `articles` per match made a 10k-match word ~4x slower).
+    filtered = where != "1" or "a." in order
+    if filtered and cap is None:
+        # Filters inside the candidates: bm25 is computed only for the articles they keep.
+        candidates = (
+            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
+            "JOIN articles a ON a.id = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ? {window}AND {where}"
+        )
+        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
+    else:
+        candidates = (
+            f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
+            f"WHERE articles_fts MATCH ? {window}"
+        )
+        if cap is not None:
+            # FTS5 walks the matches newest first and stops at the cap; filters apply after.
+            candidates += "ORDER BY articles_fts.rowid DESC LIMIT ?"
+            args.append(int(cap))
+        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c "
+        if filtered:
+            sql += f"JOIN articles a ON a.id = c.id WHERE {where} "
+        # else: ranked by relevance alone, without filters: the FTS index answers by itself (a
+        # join to `articles` per match made a 10k-match word ~4x slower).
     sql += f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*args, *params, max(0, int(limit)), max(0, int(offset))]).fetchall()
     return [(int(r[0]), float(r[1])) for r in rows]
