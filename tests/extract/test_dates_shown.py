@@ -1,4 +1,4 @@
-"""Published dates, round 2: the date shown by the headline against undisplayed metadata."""
+"""Published dates: the date shown by the headline against undisplayed metadata."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Author rules of round 2: names that look like dates, site credits, author boxes, labels."""
+"""Authors: names that look like dates, site credits, author boxes, labels."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Author rules of round 3: bylines next to the headline against structured data, comment
+"""Authors: bylines next to the headline against structured data, comment
 authors, co-author lists, desk credits and byline clutter."""
 
 from __future__ import annotations

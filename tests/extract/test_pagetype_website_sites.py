@@ -1,4 +1,4 @@
-"""Page classification, round 2: articles on sites that declare every page a website."""
+"""Page classification: articles on sites that declare every page a website."""
 
 from __future__ import annotations
 

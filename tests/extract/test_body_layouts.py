@@ -1,4 +1,4 @@
-"""Body text, round 2: bodies split in chunks, streamed out of place, or printed twice."""
+"""Body text: bodies split in chunks, streamed out of place, or printed twice."""
 
 from __future__ import annotations
 
