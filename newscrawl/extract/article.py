@@ -25,6 +25,7 @@ from newscrawl.extract.dates import (
     guess_date,
     has_time,
     headline_date,
+    headline_dateline,
     is_ambiguous_numeric,
     normalize_date,
     page_dates,
@@ -162,7 +163,17 @@ def _pick_date(
         for other_iso, other_raw, _ in usable[1:]:
             if other_iso[:10] == iso[:10] and has_time(other_raw):
                 return other_iso, raw, src
+    if _UTC_OFFSET.search(raw):
+        # The same moment written in the publisher's own offset states the day its readers saw.
+        for cand in usable:
+            if cand[0] == iso and _LOCAL_OFFSET.search(cand[1]):
+                return cand
     return iso, raw, src
+
+
+#: An ISO date-time in UTC ("...T03:05:00Z", "+00:00"), and one with another offset.
+_UTC_OFFSET = re.compile(r"^\s*\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]00:?00)\s*$")
+_LOCAL_OFFSET = re.compile(r"^\s*\d{4}-\d{2}-\d{2}T[\d:.]+[+-](?!00:?00)\d{2}:?\d{2}\s*$")
 
 
 #: The OpenGraph publication time: the publisher's deliberate statement of the date, trusted
@@ -177,6 +188,57 @@ def _headline_date(
     text = headline_date(tree)
     value = normalize_date(text, now, dayfirst) if text else None
     return [(value, text, "text")] if value and text else []
+
+
+#: The words that label a date line; the last one before a date says what the date is.
+_DATE_LABEL = re.compile(r"published|posted|updated|modified|reviewed|edited", re.IGNORECASE)
+
+
+#: How far below the headline (characters of text) a date without a label may lie to be taken
+#: as the byline's: further down, or above the headline (a masthead's "today"), it may be
+#: another story's date.
+UNLABELLED_BELOW = 300
+
+
+def _headline_published(
+    tree: etree._Element,
+    now: datetime | None,
+    dayfirst: bool,
+    picked: tuple[str, str, str],
+    modified: list[tuple[str, str]],
+) -> tuple[str, str, str] | None:
+    """Return (UTC ISO, raw, "text") of the date by the headline when it is more than a day
+    away from the `picked` date (a day's difference can be the time zone) and it is the
+    publication date as the page shows it: labelled so ("Published: Apr 26, 2023"), or without
+    a label just below the headline while it is none of the `modified` dates and the picked
+    date is structured metadata whose day is shown nowhere (a stale or imported datePublished).
+    A site rule's date is kept.
+    """
+    found = headline_dateline(tree) if not picked[2].startswith("site:") else None
+    if not found:
+        return None
+    labels = _DATE_LABEL.findall(found.label)
+    kind = labels[-1].lower() if labels else None
+    if kind not in (None, "published", "posted"):
+        return None
+    value = normalize_date(found.date, now, dayfirst)
+    if not value:
+        return None
+    picked_day = _local_day(picked[0], picked[1])
+    day = _local_day(value, found.date)
+    if abs(datetime.fromisoformat(day) - datetime.fromisoformat(picked_day)).days <= 1:
+        return None
+    if kind is None:
+        if picked[2] in _UNSTRUCTURED or found.below is None or found.below > UNLABELLED_BELOW:
+            return None  # a <time>'s own text is no second witness; see UNLABELLED_BELOW
+        mod_days = {
+            _local_day(iso, raw)
+            for raw, _ in modified
+            if (iso := normalize_date(raw, now, dayfirst))
+        }
+        if day in mod_days or picked_day in shown_days(page_dates(tree), now, dayfirst):
+            return None
+    return value, found.date, "text"
 
 
 def _url_reading(
@@ -330,7 +392,16 @@ def extract_article(
     ] or title_cands
     if rule and rule.title:
         title_cands[:0] = [(t, rule.source()) for t in rule.select(tree, "title")[:1]]
-    put("title", choose_title([(str(v), s) for v, s in title_cands], h1s, org_names, domains))
+    put(
+        "title",
+        choose_title(
+            [(str(v), s) for v, s in title_cands],
+            h1s,
+            org_names,
+            domains,
+            lambda: visible.subheading_texts(tree),
+        ),
+    )
 
     authors, author_src = _authors(tree, meta, url, org_names, rule)
     if author_src:
@@ -349,6 +420,8 @@ def extract_article(
         raws = [raw for raw, _ in pub_cands]
         dayfirst = shown_reading(raws, page_dates(tree), now, dayfirst)
     pub = _pick_date(pub_cands, now, dayfirst, tree, mod_cands)
+    if pub:
+        pub = _headline_published(tree, now, dayfirst, pub, mod_cands) or pub
     if pub:
         out["published"], out["published_raw"], prov["published"] = pub
     mod = _pick_date(mod_cands, now, dayfirst)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
@@ -212,16 +211,20 @@ def check_modified(published: str | None, modified: str | None) -> str | None:
 
 
 def guess_date(tree: Any, url: str | None, now: datetime | None = None) -> str | None:
-    """Last resort: let htmldate's heuristics find a publication day in markup, text and URL."""
+    """Last resort: let htmldate's heuristics find a publication day in markup, text and URL.
+
+    Its extensive search is off: on pages that show no date it mostly answered with a copyright
+    year as January 1st, and it took ~85% of this function's time.
+    """
     try:
         from htmldate import find_date
     except ImportError:  # pragma: no cover - htmldate ships with trafilatura
         return None
     now_utc = _to_utc(now) if now else datetime.now(timezone.utc)
     try:
-        found = find_date(
-            copy.deepcopy(tree),
-            extensive_search=True,
+        found = find_date(  # htmldate works on its own copy of a parsed tree
+            tree,
+            extensive_search=False,
             original_date=True,
             url=url,
             min_date=EARLIEST.replace(tzinfo=None),
@@ -290,13 +293,51 @@ def headline_date(tree: Any, headline: Any = None) -> str | None:
     date line just above it (a kicker "News · May 3, 2024") or below it (a byline), whichever
     is closer in the text (within `HEADLINE_BEFORE` and `HEADLINE_AFTER` characters); above
     it, the first date of the line."""
-    headline = main_headline(tree) if headline is None else headline
+    found = headline_dateline(tree, headline)
+    return found.date if found else None
+
+
+#: How much of the text before a date `headline_dateline` returns as its label.
+LABEL_CHARS = 40
+
+
+class Dateline(NamedTuple):
+    """A date written by the headline: the date, the text just before it (its label, as in
+    "Published: " or "Updated on ") and how far below the headline it is, in characters of
+    text (None above the headline)."""
+
+    date: str
+    label: str
+    below: int | None
+
+
+#: The last tree `headline_dateline` searched by its main headline, and its answer: a page's
+#: extraction asks several times, and each answer costs a walk of the page's top.
+_LAST_DATELINE: list[Any] = [None, None]
+
+
+def headline_dateline(tree: Any, headline: Any = None) -> Dateline | None:
+    """Return the date `headline_date` finds, with its label (at most `LABEL_CHARS`
+    characters) and its distance below the headline."""
+    if headline is None:
+        if _LAST_DATELINE[0] is tree:
+            cached: Dateline | None = _LAST_DATELINE[1]
+            return cached
+        found = _find_dateline(tree, main_headline(tree))
+        _LAST_DATELINE[:] = [tree, found]
+        return found
+    return _find_dateline(tree, headline)
+
+
+def _find_dateline(tree: Any, headline: Any) -> Dateline | None:
+    """Search the date line of `headline` (see `headline_dateline`)."""
     body = tree.find("body")
     if body is None or headline is None:
         return None
     pos = 0
     head_start = head_end = -1
-    above: list[tuple[int, str]] = []  # (end, text) of the dates above the headline
+    before = ""  # the text read last, for the label of the next date
+    above: list[tuple[int, str, str]] = []  # (end, text, label) of the dates above the headline
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, node in walker:
         if event == "start":
@@ -309,26 +350,34 @@ def headline_date(tree: Any, headline: Any = None) -> str | None:
         else:
             if node is headline:
                 head_end = pos
+                before = ""  # the headline's words label no date
             text = node.tail
         if not text:
             continue
         if head_start < 0 or head_end >= 0:
             for match in DATE_IN_TEXT.finditer(text):
+                label = (before + text[: match.start()])[-LABEL_CHARS:]
                 if head_start < 0:
-                    above.append((pos + match.end(), match.group(0)))
+                    above.append((pos + match.end(), match.group(0), label))
                     continue
                 gap = pos + match.start() - head_end
                 if gap <= HEADLINE_AFTER and (not above or gap <= head_start - above[-1][0]):
-                    return match.group(0)
+                    return Dateline(match.group(0), label, gap)
                 break
             else:
                 pos += len(text)
+                before = (before + text)[-LABEL_CHARS:]
                 if head_end < 0 or pos - head_end <= HEADLINE_AFTER:
                     continue
             break
         pos += len(text)
+        before = (before + text)[-LABEL_CHARS:]
     # Above the headline, the first date of the date line ("May 3, 2024 Updated: May 5, 2024").
-    near = [text for end, text in above if head_start >= 0 and head_start - end <= HEADLINE_BEFORE]
+    near = [
+        Dateline(text, label, None)
+        for end, text, label in above
+        if head_start >= 0 and head_start - end <= HEADLINE_BEFORE
+    ]
     return near[0] if near else None
 
 

@@ -201,11 +201,22 @@ def _microdata_props(scope: etree._Element) -> dict[str, list[Any]]:
 
 
 def read_microdata(tree: etree._Element) -> tuple[str | None, dict[str, list[Any]]]:
-    """Return the type and properties of the page's main article itemscope, if any."""
+    """Return the type and properties of the page's main article itemscope, if any.
+
+    Of several article itemscopes only one holding a headline (<h1>) is the page's: the others
+    are teasers of other articles, and without such a one the page has none.
+    """
+    scopes: list[tuple[str, etree._Element]] = []
     for scope in tree.xpath("//*[@itemscope][@itemtype]"):
         itemtype = scope.get("itemtype", "").rstrip("/").rsplit("/", 1)[-1].lower()
         if itemtype in ARTICLE_TYPES:
-            return itemtype, _microdata_props(scope)
+            scopes.append((itemtype, scope))
+    if len(scopes) > 1:
+        scopes = [
+            (itemtype, scope) for itemtype, scope in scopes if scope.find(".//h1") is not None
+        ]
+    if scopes:
+        return scopes[0][0], _microdata_props(scopes[0][1])
     return None, {}
 
 

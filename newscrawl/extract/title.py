@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from newscrawl.extract.document import clean_space
 from newscrawl.urls import registered_domain
@@ -135,8 +135,9 @@ def metadata_title_wins(meta_title: str | None, h1: str) -> bool:
     """Tell whether the metadata title should be kept over an h1 that cross-checks with it:
     the h1 is the same words in capitals or lower case, only the part of the metadata title
     before its subtitle ("Index funds" for "Index Funds: How to Invest"), the metadata title
-    after a one-word kicker ("Blog: Best Agencies"), or the metadata title with characters
-    lost to a wrong encoding ("Event Planning? Beginner? Guide")."""
+    after a one-word kicker ("Blog: Best Agencies"), the metadata title with characters
+    lost to a wrong encoding ("Event Planning? Beginner? Guide"), or the metadata title without
+    the separator between headline and subtitle (`_subtitle_joined`)."""
     if not meta_title:
         return False
     if h1.isupper() and not meta_title.isupper():
@@ -154,8 +155,20 @@ def metadata_title_wins(meta_title: str | None, h1: str) -> bool:
         lost = re.escape(h1).replace(r"\?", ".{1,3}")
         if re.fullmatch(lost, meta_title):
             return True
+    if _subtitle_joined(h1, meta_title):
+        return True
     head, sep, rest = meta_title.partition(": ")
     return bool(sep and rest.strip()) and _norm(head) == _norm(h1)
+
+
+def _subtitle_joined(h1: str, meta_title: str) -> bool:
+    """Tell whether the metadata title is the h1 with a separator between its headline and
+    subtitle ("Title - Subtitle" for an h1 set as two lines, "Title Subtitle" as text)."""
+    h1 = clean_space(h1)
+    return any(
+        sep in meta_title and clean_space(meta_title.replace(sep, " ", 1)) == h1
+        for sep in (" - ", " – ", " — ", " | ", ": ")
+    )
 
 
 def _words(text: str) -> set[str]:
@@ -271,10 +284,15 @@ def choose_title(
     h1s: list[str],
     site_names: Iterable[str] = (),
     domains: Iterable[str] = (),
+    subheadings: Callable[[], list[str]] | None = None,
 ) -> tuple[str, str] | None:
     """Return (headline, source): `_choose_title`, with straight quotes when the metadata
-    spells the headline with them (`_straight_variant`)."""
-    chosen = _choose_title(cands, h1s, site_names, domains)
+    spells the headline with them (`_straight_variant`).
+
+    `subheadings` gives the page's <h2>/<h3> texts (asked for only when no <h1> repeats a
+    metadata title): a metadata title set as one of them is the headline readers see.
+    """
+    chosen = _choose_title(cands, h1s, site_names, domains, subheadings)
     if chosen is None:
         return None
     title, source = chosen
@@ -282,6 +300,19 @@ def choose_title(
         title = _dash_label(title)
     values = [unescape_entities(str(value)) for value, _ in cands]
     return _straight_variant(title, values), source
+
+
+def _shown_title(
+    cands: list[tuple[str, str]], cleaned: list[str], subheadings: list[str]
+) -> tuple[str, str] | None:
+    """Return (metadata title, source) for the first sub-heading that is a metadata title."""
+    pairs = [(text, src) for text, (_, src) in zip(cleaned, cands, strict=True) if text]
+    by_norm = {_norm(text): (text, src) for text, src in reversed(pairs)}  # first one wins
+    for heading in subheadings:
+        hit = by_norm.get(_norm(heading))
+        if hit and len(hit[0]) >= 10:
+            return _pipe_tail(hit[0]), hit[1]
+    return None
 
 
 #: A short label after a dash that ends a headline: " - Part 1", " — Strength Training".
@@ -305,6 +336,7 @@ def _choose_title(
     h1s: list[str],
     site_names: Iterable[str] = (),
     domains: Iterable[str] = (),
+    subheadings: Callable[[], list[str]] | None = None,
 ) -> tuple[str, str] | None:
     """Return (headline, source) from the metadata title candidates (in order of trust) and the
     page's <h1> texts (the main one first).
@@ -312,7 +344,10 @@ def _choose_title(
     The metadata title is cleaned of site-name tails; the visible <h1> replaces it when the two
     cross-check (`prefer_headline`) or when the <h1> is word for word another metadata title
     (a JSON-LD headline that disagrees with og:title and the <h1> is outvoted). Of several <h1>,
-    the one a metadata title repeats is the headline.
+    the one a metadata title repeats is the headline. When no <h1> is a metadata title, a
+    metadata title set as a sub-heading (`subheadings`) is the headline readers see: the
+    <h1> is then a hero or section label ("Toddler Sleep Training" over the story "How To
+    Get Toddlers To Sleep In Their Own Bed").
     """
     names = [str(n) for n in site_names if n]
     domain_list = list(domains)
@@ -325,6 +360,7 @@ def _choose_title(
     h1 = next(
         (h for h in usable if _norm(strip_site_name(h, names, domain_list)) in cleaned_n), None
     )
+    h1_is_metadata = h1 is not None
     h1 = h1 or (usable[0] if usable else None)
     if h1:
         h1 = strip_site_name(h1, names, domain_list)
@@ -334,6 +370,10 @@ def _choose_title(
     meta_title = clean_title(first, names, h1, domain_list)
     if source.startswith("site:"):
         return (meta_title, source) if meta_title else None
+    if not h1_is_metadata and subheadings is not None:
+        shown = _shown_title(cands, cleaned, subheadings())
+        if shown:
+            return shown
     if meta_title and source == "json-ld":
         meta_title = _truncated(meta_title, cleaned[1:]) or meta_title
     if h1 and (

@@ -116,6 +116,19 @@ def h1_texts(tree: etree._Element, limit: int = 6) -> list[str]:
     return out
 
 
+def subheading_texts(tree: etree._Element, limit: int = 10) -> list[str]:
+    """Return the texts of the page's first <h2> and <h3> elements, in document order: a page
+    whose <h1> is a hero or section label sets its headline in one of them, near the top."""
+    out: list[str] = []
+    for node in tree.iter("h2", "h3"):
+        text = inline_text(node, _not_headline) or inline_text(node)
+        if text:
+            out.append(text)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def time_dates(tree: etree._Element) -> list[tuple[str, str]]:
     """Return (raw, kind) for <time> elements: kind is "published", "modified" or "time"."""
     out: list[tuple[str, str]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from newscrawl.extract import extract_article
-from newscrawl.extract.dates import headline_date, page_dates, shown_days
+from newscrawl.extract.dates import headline_date, headline_dateline, page_dates, shown_days
 from newscrawl.extract.document import parse_html
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -132,3 +132,63 @@ def test_page_dates_reads_text_but_not_scripts() -> None:
         '<script>var d = "June 1, 2020";</script><p>Updated: 2024-05-05</p></body></html>'
     )
     assert page_dates(tree) == ["May 3, 2024", "2024-05-05"]
+
+
+def _og(published: str) -> str:
+    return f'<meta property="article:published_time" content="{published}">'
+
+
+def test_headline_dateline_returns_the_label_before_the_date() -> None:
+    tree = parse_html(
+        "<html><body><h1>Top companies</h1><div>Published&ensp;<span>Apr 26, 2023</span></div>"
+        f"{BODY}</body></html>"
+    )
+    assert headline_dateline(tree) == ("Apr 26, 2023", "Published\u2002", 10)
+
+
+def test_date_labelled_published_by_the_headline_beats_metadata() -> None:
+    html = _page(
+        _ld(headline="Top companies", datePublished="Aug 21, 2025"),
+        "<h1>Top companies</h1><div>Published: <span>Apr 26, 2023</span></div>"
+        f"<div>Updated: <span>Aug 21, 2025</span></div>{BODY}",
+    )
+    assert _published_day(html) == "2023-04-26"
+
+
+def test_date_labelled_published_a_day_off_keeps_the_metadata_time() -> None:
+    # 23:00 UTC on 2 December is 3 December where the publisher lives.
+    html = _page(
+        _og("2025-12-02T23:00:55+00:00"),
+        f"<h1>Ethical brands</h1><p>Published: 03 Dec 2025</p>{BODY}",
+    )
+    assert _published_day(html) == "2025-12-02"
+
+
+def test_unlabelled_headline_date_replaces_an_undisplayed_opengraph_date() -> None:
+    html = _page(
+        _og("2024-08-07T12:01:51Z"),
+        f"<h1>Startup lessons</h1><p>Sergio · 7 min read · Dec 30, 2013</p>{BODY}",
+    )
+    assert _published_day(html) == "2013-12-30"
+
+
+def test_unlabelled_headline_date_that_is_the_modified_date_keeps_opengraph() -> None:
+    head = _og("2024-02-21T10:00:00Z") + (
+        '<meta property="article:modified_time" content="2025-10-26T10:00:00Z">'
+    )
+    html = _page(head, f"<h1>UX analytics</h1><p>October 26, 2025</p>{BODY}")
+    assert _published_day(html) == "2024-02-21"
+
+
+def test_time_element_is_not_contradicted_by_its_own_text() -> None:
+    html = _page("", f"<h1>Tech stack</h1><time datetime='2024-12-20'>August 28, 2024</time>{BODY}")
+    assert _published_day(html) == "2024-12-20"
+
+
+def test_unlabelled_date_above_the_headline_keeps_opengraph() -> None:
+    # A masthead's "today" sits above the headline; the byline's date is in a format not read.
+    html = _page(
+        _og("2019-11-13T16:00:01-05:00"),
+        f"<div>Wed, Nov 20, 2019</div><h1>Cannabis use</h1><p>On 11/13/19 at 4:00 PM</p>{BODY}",
+    )
+    assert _published_day(html) == "2019-11-13"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from newscrawl.extract.dates import check_modified, date_from_url, normalize_date
+from lxml import etree
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.dates import check_modified, date_from_url, guess_date, normalize_date
+from newscrawl.extract.document import parse_html
 
 NOW = datetime(2025, 10, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -66,3 +70,74 @@ def test_date_in_url_path() -> None:
 
 def test_url_without_date() -> None:
     assert date_from_url("https://x.example/news/story-123456", NOW) is None
+
+
+def _article(head: str, body: str) -> dict[str, object]:
+    html = f"<html lang='en'><head>{head}</head><body>{body}</body></html>"
+    return extract_article(html, "https://news.example/story", now=NOW)
+
+
+_TEXT = "<p>The council voted on Tuesday to extend the cycle lanes along the river road.</p>" * 3
+
+
+def test_utc_date_takes_the_same_moment_in_the_publishers_offset() -> None:
+    out = _article(
+        '<meta property="article:published_time" content="2025-09-19T03:05:00+00:00">',
+        "<article><h1>Cycle lanes</h1><time datetime='2025-09-18T19:05:00-08:00'>"
+        f"September 18, 2025</time>{_TEXT}</article>",
+    )
+    assert out["published"] == "2025-09-19T03:05:00Z"
+    assert out["published_raw"] == "2025-09-18T19:05:00-08:00"
+
+
+def test_teaser_microdata_is_not_the_articles_date() -> None:
+    card = (
+        "<article itemscope itemtype='https://schema.org/Article'><h3>Other story</h3>"
+        "<span itemprop='datePublished' content='2025-09-13T12:00:00+00:00'>Sep 13</span>"
+        "</article>"
+    )
+    out = _article(
+        '<meta name="date" content="March 27, 2025">',
+        f"<main><h1>Cycle lanes</h1>{_TEXT}</main><aside>{card}{card}</aside>",
+    )
+    assert str(out["published"])[:10] == "2025-03-27"
+
+
+def test_microdata_of_the_article_holding_the_headline_is_read_among_teasers() -> None:
+    card = (
+        "<div itemscope itemtype='https://schema.org/Article'><h3>Other story</h3>"
+        "<meta itemprop='datePublished' content='2025-09-13'></div>"
+    )
+    out = _article(
+        "",
+        f"{card}<div itemscope itemtype='https://schema.org/NewsArticle'><h1>Cycle lanes</h1>"
+        f"<meta itemprop='datePublished' content='2025-03-27'>{_TEXT}</div>{card}",
+    )
+    assert str(out["published"])[:10] == "2025-03-27"
+
+
+def _undated_article(footer: str) -> str:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of a long guide about growing tomatoes on a balcony in the city, "
+        "with advice on soil, light and water for every season of the year.</p>"
+        for n in range(12)
+    )
+    return (
+        "<html><head><title>Growing tomatoes on a balcony</title></head><body><article>"
+        f"<h1>Growing tomatoes on a balcony</h1>{paragraphs}</article>"
+        f"<footer>{footer}</footer></body></html>"
+    )
+
+
+def test_copyright_year_is_not_taken_for_a_publication_day() -> None:
+    html = _undated_article("<p>Copyright 2024 Balcony Gardens Ltd. All rights reserved.</p>")
+    assert extract_article(html, "https://example.org/guides/tomatoes")["published"] is None
+
+
+def test_last_resort_date_search_leaves_the_page_tree_unchanged() -> None:
+    tree = parse_html(
+        _undated_article("<script>var x = 1;</script><p>Posted 2024-03-05 by the desk</p>")
+    )
+    before = etree.tostring(tree)
+    guess_date(tree, "https://example.org/guides/tomatoes", NOW)
+    assert etree.tostring(tree) == before

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 
 from newscrawl.extract import extract_article
+from newscrawl.extract.document import parse_html
 from newscrawl.extract.title import (
     choose_title,
     clean_title,
     site_domain_names,
     unescape_entities,
 )
+from newscrawl.extract.visible import subheading_texts
 
 URL = "https://www.example-news.com/2025/01/02/story"
 
@@ -273,3 +275,62 @@ def test_h1_with_other_year_than_metadata_is_kept() -> None:
         "<h1>7 Mental Health Trends to Watch in 2025</h1>",
     )
     assert extract_article(html, URL)["title"] == "7 Mental Health Trends to Watch in 2025"
+
+
+def test_h1_set_as_headline_and_subtitle_takes_the_metadata_separator() -> None:
+    title = "What Tutoring Is and Is Not - Choosing a good tutor"
+    html = _page(
+        f'<meta property="og:title" content="{title}">',
+        '<h1><span class="entry-title-primary">What Tutoring Is and Is Not</span>'
+        ' <span class="entry-subtitle">Choosing a good tutor</span></h1>',
+    )
+    assert extract_article(html, URL)["title"] == title
+
+
+def test_metadata_title_set_as_a_sub_heading_beats_a_hero_h1() -> None:
+    title = "How To Get Toddlers To Sleep In Their Own Bed"
+    html = _page(
+        f'<meta property="og:title" content="{title}">',
+        f"<h1>Toddler Sleep Training</h1><h3>Sign up for tips</h3><h2>{title}</h2>",
+    )
+    assert extract_article(html, URL)["title"] == title
+
+
+def test_sub_heading_picks_the_metadata_title_it_repeats() -> None:
+    shown = "How Google Cloud is shaping the enterprise AI inference moment"
+    chosen = choose_title(
+        [
+            ("How Google Cloud runs AI inference at production scale", "opengraph"),
+            (shown, "meta:twitter:title"),
+        ],
+        ["A message from our co-founder"],
+        subheadings=lambda: [shown],
+    )
+    assert chosen == (shown, "meta:twitter:title")
+
+
+def test_sub_headings_are_not_read_when_an_h1_is_a_metadata_title() -> None:
+    def subheadings() -> list[str]:
+        raise AssertionError("sub-headings read although the h1 is a metadata title")
+
+    title = "Tidal turbines begin powering homes"
+    chosen = choose_title([(title, "opengraph")], [title], subheadings=subheadings)
+    assert chosen == (title, "opengraph")
+
+
+def test_sub_heading_unlike_any_metadata_title_leaves_the_h1() -> None:
+    chosen = choose_title(
+        [("Tidal turbines power homes", "opengraph")],
+        ["Tidal turbines begin powering homes"],
+        subheadings=lambda: ["Related stories"],
+    )
+    assert chosen == ("Tidal turbines begin powering homes", "h1")
+
+
+def test_subheading_texts_reads_the_first_h2_and_h3_in_order() -> None:
+    tree = parse_html(
+        "<html><body><h1>Guides</h1><h3>Kicker</h3><main><h2>The <em>real</em> headline"
+        "<time>May 3</time></h2>" + "".join(f"<h2>Part {n}</h2>" for n in range(20)) + "</main>"
+        "</body></html>"
+    )
+    assert subheading_texts(tree, limit=4) == ["Kicker", "The real headline", "Part 0", "Part 1"]
