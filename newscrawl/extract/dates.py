@@ -10,6 +10,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
 from lxml import etree
 
+from newscrawl.extract.months import foreign_to_iso
 from newscrawl.extract.visible import DATE_IN_TEXT
 
 #: How far into the future a date may lie (clock skew, embargoes) before it is rejected.
@@ -127,7 +128,7 @@ def _parse_any(raw: str, dayfirst: bool = False) -> datetime | None:
             return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
         except ValueError:
             return None
-    text = _NOISE.sub("", text)
+    text = foreign_to_iso(_NOISE.sub("", text))
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

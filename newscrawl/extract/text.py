@@ -149,32 +149,57 @@ def _paragraphs(text: str) -> str:
 
 _FURNITURE_CLASS = re.compile(r"caption|newsletter|share-|social-share|sharing|related")
 _WRAPPERS = frozenset({"body", "article", "main"})
-#: Class words of the elements `PRUNE_XPATH` matches (a superset, sorted by `_furniture_kind`)
-#: and of folding blocks (`unfold_panels`); matched case-sensitively, as XPath's `contains`.
-_CANDIDATE_CLASS = re.compile(r"caption|newsletter|shar|related|ccordion|faq|Faq|FAQ")
-_CANDIDATE_ID = re.compile(r"ccordion|faq|FAQ")
+#: What a lower-cased class or id holds when its element may be furniture: a superset of the
+#: words `PRUNE_XPATH`, `_BOILERPLATE_WORD` and `_is_folded` match.
+_CANDIDATE_WORD = re.compile(
+    r"caption|newsletter|shar|related|ccordion|faq|disc(?:laimer|losure)|co(?:okie|nsent|pyright)"
+    r"|author|bio|promo|cta|latest|desktop|mobile|print"
+)
+#: A lower-cased class word or id of a block that is never article text: a disclaimer,
+#: disclosure or copyright notice, a cookie or consent notice, an author's bio box, a promotion
+#: or call to action, a list of the latest stories, or a copy of content shown only on phones
+#: (hidden on a desktop, which shows the full copy) or only on paper (print headers, footers).
+_BOILERPLATE_WORD = re.compile(
+    r"disclaimer|disclosure|cookie|consent|copyright"
+    r"|author[-_]?(?:bio|box|info|about|detail|desc)|about[-_]?(?:the[-_]?)?author"
+    r"|(?:^|[\s_-])(?:bio|promo|cta|latest)(?:$|[\s_-])"
+    r"|(?:hidden|hide)[-_](?:on[-_])?desktop|desktop[-_]hidden|mobile[-_]only"
+    r"|(?:show|visible)[-_](?:on[-_])?mobile"
+    r"|print[-_](?:only|header|footer)|(?:show|visible)[-_](?:for[-_]|on[-_])?print"
+)
+#: Class words that name the topic of the page, not the role of the block ("tag-cookies").
+_TOPIC_CLASS = ("tag-", "category-", "categories-", "topic-")
+
+
+#: The attributes `_furniture_candidates` reads, and the <figcaption>s, in document order.
+_CANDIDATE_ATTRS = etree.XPath(
+    "descendant-or-self::*/@class | descendant-or-self::*/@id | descendant-or-self::*/@role"
+    " | descendant-or-self::*/@aria-label | descendant-or-self::figcaption"
+    " | descendant-or-self::details"
+)
 
 
 def _furniture_candidates(tree: etree._Element) -> list[etree._Element]:
-    """Return the elements `PRUNE_XPATH` may match and the folding blocks, in document order
-    (one walk in Python: an XPath with many `contains` tests costs several times more)."""
+    """Return the elements `PRUNE_XPATH` or `_is_boilerplate_block` may match and the folding
+    blocks, in document order.
+
+    One XPath lists the attribute values to test (cheaper than a Python walk over every
+    element; an XPath with many `contains` tests costs several times more).
+    """
     out: list[etree._Element] = []
-    for node in tree.iter():
-        tag = node.tag
-        if not isinstance(tag, str):
-            continue
-        cls = node.get("class")
-        if (
-            tag == "figcaption"
-            or (cls and _CANDIDATE_CLASS.search(cls))
-            or node.get("role") == "complementary"
-            or node.get("aria-label") == "Related"
-        ):
-            out.append(node)
-            continue
-        ident = node.get("id")
-        if ident and _CANDIDATE_ID.search(ident):
-            out.append(node)
+    last: etree._Element | None = None
+    for item in _CANDIDATE_ATTRS(tree):
+        if isinstance(item, str):
+            name = item.attrname  # type: ignore[attr-defined]
+            if name == "class" or name == "id":
+                if not _CANDIDATE_WORD.search(item.lower()):
+                    continue
+            elif item != ("complementary" if name == "role" else "Related"):
+                continue
+            item = item.getparent()  # type: ignore[attr-defined]
+        if item is not last:  # an element's attributes follow it in document order
+            out.append(item)
+            last = item
     return out
 
 
@@ -195,18 +220,34 @@ def _furniture_kind(node: etree._Element) -> int:
             return 4
     if node.get("role") == "complementary" or node.get("aria-label") == "Related":
         return 5
+    if tag not in _WRAPPERS and tag != "html" and _is_boilerplate_block(node):
+        return BOILERPLATE_KIND
     return -1
 
 
+#: The index, after the `PRUNE_XPATH` expressions, of blocks matched by `_is_boilerplate_block`.
+BOILERPLATE_KIND = len(PRUNE_XPATH)
+
+
+def _is_boilerplate_block(node: etree._Element) -> bool:
+    """Tell whether an element's class words or id name a block that is never article text
+    (`_BOILERPLATE_WORD`); words naming the page's topic ("tag-cookies") do not count."""
+    words = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+    return any(
+        _BOILERPLATE_WORD.search(word) and not word.startswith(_TOPIC_CLASS) for word in words
+    )
+
+
 def prune_furniture(tree: etree._Element, unfold: bool = False) -> None:
-    """Remove caption, share, newsletter and related-links blocks (`PRUNE_XPATH`), unless a
-    match is so large that it must be a wrapper holding the article itself; with `unfold`,
-    then open the folding blocks that remain (`unfold_panels`).
+    """Remove caption, share, newsletter and related-links blocks (`PRUNE_XPATH`) and blocks
+    whose class names boilerplate (`_is_boilerplate_block`), unless a match is so large that it
+    must be a wrapper holding the article itself; with `unfold`, then open the folding blocks
+    that remain (`unfold_panels`).
 
     One walk over the tree finds the matches of every expression; they are then removed
     expression by expression, as if each were evaluated after the previous removals.
     """
-    found: list[list[etree._Element]] = [[] for _ in PRUNE_XPATH]
+    found: list[list[etree._Element]] = [[] for _ in range(BOILERPLATE_KIND + 1)]
     folded: list[etree._Element] = []
     for node in _furniture_candidates(tree):
         kind = _furniture_kind(node)
@@ -246,7 +287,10 @@ _FOLDED_WORD = re.compile(r"accordion|faq", re.IGNORECASE)
 
 
 def _is_folded(node: etree._Element) -> bool:
-    """Tell whether an element is an accordion or FAQ block (by its class or id)."""
+    """Tell whether an element is an accordion or FAQ block (by its class or id) or a
+    <details> disclosure panel."""
+    if node.tag == "details":
+        return True
     return bool(_FOLDED_WORD.search(f"{node.get('class', '')} {node.get('id', '')}"))
 
 
@@ -255,11 +299,11 @@ _HIDING = re.compile(r"hidden|hide|collaps|-icon|expand|closed|display:\s*none",
 
 
 def unfold_panels(tree: etree._Element) -> None:
-    """Open accordion and FAQ blocks: strip the hiding attributes (``hidden``, ``aria-hidden``,
-    classes or styles with words like "hidden", "collapse" or "-icon") of them and of the
-    elements inside them. Their panels are part of the article, collapsed until a reader opens
-    them, but extractors drop what is marked hidden (and match words like "-icon" in layout
-    classes)."""
+    """Open accordion, FAQ and <details> blocks: strip the hiding attributes (``hidden``,
+    ``aria-hidden``, classes or styles with words like "hidden", "collapse" or "-icon") of them
+    and of the elements inside them. Their panels are part of the article, collapsed until a
+    reader opens them, but extractors drop what is marked hidden (and match words like "-icon"
+    in layout classes)."""
     _unfold([node for node in _furniture_candidates(tree) if _is_folded(node)])
 
 
@@ -281,8 +325,12 @@ def _unfold(nodes: list[etree._Element]) -> None:
 
 def _joined_len(node: etree._Element) -> int:
     """Return ``len(" ".join(node.xpath(".//text()")))`` without building strings in Python."""
-    count = int(node.xpath("count(.//text())"))
-    return int(node.xpath("string-length(.)")) + count - 1 if count else 0
+    count = int(_TEXT_COUNT(node))
+    return int(_TEXT_LENGTH(node)) + count - 1 if count else 0
+
+
+_TEXT_COUNT = etree.XPath("count(.//text())")
+_TEXT_LENGTH = etree.XPath("string-length(.)")
 
 
 def _attached(node: etree._Element, root: etree._Element) -> bool:

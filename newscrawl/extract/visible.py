@@ -9,6 +9,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from newscrawl.extract.document import clean_space, inline_text, node_text
+from newscrawl.extract.months import FOREIGN_DATE_TEXT
 
 _UPPER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = f"translate(concat(@class, ' ', @id), '{_UPPER_LETTERS}', '{_UPPER_LETTERS.lower()}')"
@@ -48,9 +49,10 @@ _MONTHS = (
 DATE_IN_TEXT = re.compile(
     rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
-    r"|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{4}|(?<![\d.])(?:19|20)\d{2}[/.]\d{1,2}[/.]\d{1,2}(?!\.?\d))"
     r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?"
-    r"|\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:時]\d{2})?",
+    r"|\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:時]\d{2})?"
+    rf"|\b{FOREIGN_DATE_TEXT}(?:,?\s+(?:à\s+|um\s+|a\s+las\s+|alle\s+|às\s+)?\d{{1,2}}[:.h]\d{{2}})?",
     re.IGNORECASE,
 )
 

@@ -7,6 +7,7 @@ from newscrawl.extract.text import (
     drop_repeated_run,
     extract_body,
     paragraphs_from_breaks,
+    prune_furniture,
     restore_headings,
     tidy_body,
 )
@@ -201,3 +202,101 @@ def test_sentence_about_an_inbox_inside_a_long_paragraph_is_kept() -> None:
         " when shown twenty examples in a row during the study."
     )
     assert tidy_body(text) == text
+
+
+def _body_with(block: str) -> str:
+    """Extract the body of an article page holding `block` after its paragraphs."""
+    html = (
+        "<html><body><article><h1>The future of banking</h1>"
+        f"<div class='entry-content'>{_paras('Body', 6)}{block}</div></article>"
+        "<footer><p>Site footer</p></footer></body></html>"
+    )
+    return extract_body(parse_html(html), "https://mag.example/story/banking")
+
+
+def test_author_bio_box_is_dropped() -> None:
+    text = _body_with(
+        "<div class='bio-box'><p>Ana Ruiz is a freelance writer who has covered personal"
+        " finance for ten years and lives in Madrid with her two cats.</p></div>"
+    )
+    assert "Body paragraph 5" in text and "freelance writer" not in text
+
+
+def test_disclaimer_block_is_dropped() -> None:
+    text = _body_with(
+        "<div class='post-disclaimer'><p>The content of this article is for general information"
+        " only and does not constitute financial, legal or tax advice of any kind.</p></div>"
+    )
+    assert "Body paragraph 5" in text and "general information" not in text
+
+
+def test_call_to_action_block_is_dropped() -> None:
+    text = _body_with(
+        "<div class='article-cta-box'><p>We are a non-profit kept alive by reader donations, with"
+        " no ads and no paywalls: please consider giving what you can this year.</p></div>"
+    )
+    assert "Body paragraph 5" in text and "reader donations" not in text
+
+
+def test_copy_shown_only_on_phones_is_dropped() -> None:
+    text = _body_with(
+        "<div class='course elementor-hidden-desktop'><p>Note: students must have a basic"
+        " understanding of computers before they enrol in any of the design courses.</p></div>"
+    )
+    assert "Body paragraph 5" in text and "basic understanding" not in text
+
+
+def _pruned(block: str) -> str:
+    """Return the text left of an article page holding `block` after `prune_furniture`."""
+    tree = parse_html(f"<html><body><article>{_paras('Body', 6)}{block}</article></body></html>")
+    prune_furniture(tree)
+    return tree.text_content()
+
+
+def test_cookie_notice_is_pruned() -> None:
+    text = _pruned(
+        "<div class='cli-modal'><div class='cookie-overview'><p>This website uses cookies to"
+        " improve your experience while you navigate through the website.</p></div></div>"
+    )
+    assert "Body paragraph 5" in text and "uses cookies" not in text
+
+
+def test_class_naming_the_page_topic_is_not_pruned() -> None:
+    text = _pruned(
+        "<div class='entry category-cookies'><p>Bakers said the price of butter doubled this"
+        " year, and many small shops stopped selling their most popular cookies.</p></div>"
+    )
+    assert "price of butter" in text
+
+
+def test_collapsed_details_panel_is_extracted() -> None:
+    text = _body_with(
+        "<details class='expandable'><summary>How the plate was designed</summary><p>Bakers"
+        " said the price of butter doubled this year, and many small shops stopped selling"
+        " their most popular cookies at the weekend.</p></details>"
+    )
+    assert "Body paragraph 5" in text and "price of butter" in text
+
+
+def test_print_only_footer_is_pruned() -> None:
+    text = _pruned(
+        "<div class='print-footer'><p>This copy is for your personal, non-commercial use only."
+        " To order presentation-ready copies, use the order form.</p></div>"
+    )
+    assert "Body paragraph 5" in text and "non-commercial" not in text
+
+
+def test_latest_stories_block_is_dropped() -> None:
+    text = _body_with(
+        "<div class='latest-wrap'><p>Jones tells a story from the nineties about the coach he"
+        " nearly hired before the man went to New England and won six titles.</p></div>"
+    )
+    assert "Body paragraph 5" in text and "nineties" not in text
+
+
+def test_copyright_notice_block_is_dropped() -> None:
+    text = _body_with(
+        "<p class='copyright-txt'>Definitions from the Unabridged Dictionary, based on the"
+        " Random House Unabridged Dictionary, copyright Random House, Inc. 2023.</p>"
+    )
+    assert "Body paragraph 5" in text and "Random House" not in text

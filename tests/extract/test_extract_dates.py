@@ -141,3 +141,53 @@ def test_last_resort_date_search_leaves_the_page_tree_unchanged() -> None:
     before = etree.tostring(tree)
     guess_date(tree, "https://example.org/guides/tomatoes", NOW)
     assert etree.tostring(tree) == before
+
+
+def test_german_written_date_keeps_its_month() -> None:
+    assert normalize_date("3. Mai 2024, 14:30 Uhr", NOW) == "2024-05-03T14:30:00Z"
+
+
+def test_spanish_written_date_with_de() -> None:
+    assert normalize_date("3 de mayo de 2024", NOW) == "2024-05-03T00:00:00Z"
+
+
+def test_french_first_of_the_month() -> None:
+    assert normalize_date("1er mars 2024", NOW) == "2024-03-01T00:00:00Z"
+
+
+def test_abbreviated_month_between_dashes() -> None:
+    assert normalize_date("04-ago-2021", NOW) == "2021-08-04T00:00:00Z"
+
+
+def test_polish_genitive_month() -> None:
+    assert normalize_date("12 marca 2024", NOW) == "2024-03-12T00:00:00Z"
+
+
+def test_italian_date_shown_under_the_headline_is_the_published_day() -> None:
+    html = (
+        "<html><head><title>Il porto riapre</title></head><body><article>"
+        "<h1>Il porto riapre dopo i lavori</h1><p class='meta'>12 settembre 2023</p>"
+        + "".join(
+            f"<p>Paragrafo {n}: il porto della città riapre dopo due anni di lavori sul molo.</p>"
+            for n in range(10)
+        )
+        + "</article></body></html>"
+    )
+    assert extract_article(html, "https://example.it/porto")["published"] == (
+        "2023-09-12T00:00:00Z"
+    )
+
+
+def test_year_first_dotted_date_under_the_headline_is_read() -> None:
+    html = (
+        "<html><head><title>Port reopens</title></head><body><article>"
+        "<h1>Port reopens after works</h1><p class='byline'>2016.12.01 14:30</p>"
+        + "".join(
+            f"<p>Paragraph {n}: the city's port reopens after two years of work on the pier.</p>"
+            for n in range(10)
+        )
+        + "</article></body></html>"
+    )
+    assert extract_article(html, "https://example.com/port")["published"] == (
+        "2016-12-01T14:30:00Z"
+    )
