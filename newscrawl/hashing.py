@@ -11,14 +11,13 @@ from typing import cast
 
 import numpy as np
 
-_SPACE = re.compile(r"\s+")
-
 
 def normalise_for_hash(text: str) -> str:
     """Text reduced to what identifies content: NFC, casefolded, whitespace collapsed."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _SPACE.sub(" ", text).strip().casefold()
+    # str.split() splits on exactly the characters `\s` matches (tests/test_hashing.py).
+    return " ".join(text.split()).casefold()
 
 
 def content_hash(title: str | None, text: str | None) -> str:
@@ -43,6 +42,36 @@ def _shingle_strings(text: str, size: int) -> set[str]:
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[bytes]:
     """Word shingles of a text (casefolded), the units near-duplicate similarity is measured on."""
     return {s.encode("utf-8") for s in _shingle_strings(text, size)}
+
+
+#: ASCII bytes that `_WORD` does not match, mapped to a space; the others to themselves.
+_ASCII_NON_WORD = (
+    bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(128)) + b" " * 128
+)
+
+
+def _words_utf8(text: str) -> list[bytes]:
+    """The casefolded words (`_WORD`) of a text, UTF-8 encoded, in order."""
+    folded = text.casefold()
+    if folded.isascii():
+        # On ASCII, `\w` is [A-Za-z0-9_]: one C-level translate and split, no regex.
+        return folded.encode("ascii").translate(_ASCII_NON_WORD).split()
+    joined = " ".join(_WORD.findall(folded)).encode("utf-8")
+    return joined.split(b" ") if joined else []
+
+
+def _shingle_digests(text: str, size: int) -> bytes:
+    """The SHA-1 digests (concatenated) of a text's UTF-8 word shingles, repeats included.
+
+    Same shingles as `shingles`, built from bytes words (no per-shingle encoding); a repeated
+    shingle is hashed again rather than de-duplicated, which cannot change a minimum.
+    """
+    words = _words_utf8(text)
+    if len(words) < size:
+        return hashlib.sha1(b" ".join(words)).digest() if words else b""
+    sha1 = hashlib.sha1
+    windows = zip(*[words[k:] for k in range(size)], strict=False)
+    return b"".join([sha1(s).digest() for s in map(b" ".join, windows)])
 
 
 # -- MinHash ----------------------------------------------------------------------------------
@@ -87,24 +116,40 @@ def minhash_values(items: Collection[str] | Collection[bytes], num_perm: int = 1
     Items are strings (hashed as UTF-8) or bytes; pass each distinct item once.
     """
     if not items:
-        return np.full(num_perm, _MAX_HASH32, dtype=np.uint64)
+        return _signature_of_digests(b"", num_perm)
     encoded: Iterable[bytes]
     if isinstance(next(iter(items)), str):
         encoded = map(str.encode, cast("Collection[str]", items))
     else:
         encoded = cast("Collection[bytes]", items)
-    digests = b"".join([h.digest() for h in map(hashlib.sha1, encoded)])
+    return _signature_of_digests(
+        b"".join([h.digest() for h in map(hashlib.sha1, encoded)]), num_perm
+    )
+
+
+#: Items per step of the signature loop: keeps the (num_perm x rows) temporary small.
+_ROWS_PER_STEP = 16_384
+
+
+def _signature_of_digests(digests: bytes, num_perm: int) -> np.ndarray:
+    """The MinHash signature of items given as their concatenated 20-byte SHA-1 digests."""
+    if not digests:
+        return np.full(num_perm, _MAX_HASH32, dtype=np.uint64)
     # Five little-endian uint32 per 20-byte digest; the first one is datasketch's sha1_hash32.
     hashed = _fmix32(np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32))
     a, b = _permutations(num_perm)
-    # Rows of at most ~16k shingles keep the (rows x num_perm) temporary small.
-    best = np.full(num_perm, _MAX_HASH32, dtype=np.uint32)
-    for start in range(0, len(hashed), 16_384):
-        chunk = hashed[start : start + 16_384]
-        np.minimum(best, (np.multiply.outer(chunk, a) + b).min(axis=0), out=best)
+    b_column = b[:, None]
+    best: np.ndarray | None = None
+    for start in range(0, len(hashed), _ROWS_PER_STEP):
+        # One row per permutation: the minimum runs along contiguous memory.
+        mapped = np.multiply.outer(a, hashed[start : start + _ROWS_PER_STEP])
+        mapped += b_column
+        lowest = mapped.min(axis=1)
+        best = lowest if best is None else np.minimum(best, lowest)
+    assert best is not None
     return best.astype(np.uint64)
 
 
 def minhash_signature(text: str, num_perm: int = 128) -> np.ndarray:
     """A MinHash signature (datasketch-compatible) of a text's word shingles."""
-    return minhash_values(_shingle_strings(text, SHINGLE_SIZE), num_perm)
+    return _signature_of_digests(_shingle_digests(text, SHINGLE_SIZE), num_perm)

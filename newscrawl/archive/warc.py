@@ -9,13 +9,19 @@ with (file, offset, length) of the response record.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import os
 import socket
+import uuid
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
+from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -137,36 +143,27 @@ class WarcWriter:
             self._open()
         assert self.writer is not None and self.handle is not None and self.name is not None
         date = _warc_date()
-        response_http = StatusAndHeaders(
-            f"{status} {_reason(status)}", list(response_headers), protocol="HTTP/1.1"
-        )
-        response = self.writer.create_warc_record(
+        response_id = _warc_id()
+        response = _record(
             url,
             "response",
-            payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=response_http,
-            warc_headers_dict={"WARC-Date": date},
+            response_id,
+            [("WARC-Date", date)],
+            _http_block("HTTP/1.1", f"{status} {_reason(status)}", response_headers),
+            body,
         )
-        path = _request_target(url)
-        request_http = StatusAndHeaders(
-            f"{method} {path} HTTP/1.1", list(request_headers), is_http_request=True
-        )
-        request = self.writer.create_warc_record(
+        request = _record(
             url,
             "request",
-            payload=io.BytesIO(request_body),
-            length=len(request_body),
-            http_headers=request_http,
-            warc_headers_dict={
-                "WARC-Date": date,
-                "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
-            },
+            _warc_id(),
+            [("WARC-Date", date), ("WARC-Concurrent-To", response_id)],
+            _http_block(method, f"{_request_target(url)} HTTP/1.1", request_headers),
+            request_body,
         )
         offset = self.handle.tell()
-        self.writer.write_record(response)
+        self.handle.write(_gzip_member(response, self.gzip_level))
         end = self.handle.tell()
-        self.writer.write_record(request)
+        self.handle.write(_gzip_member(request, self.gzip_level))
         self.handle.flush()
         capture = Capture(self.name, offset, end - offset)
         if self.handle.tell() >= self.max_size:
@@ -189,19 +186,84 @@ class WarcWriter:
 
 
 def _request_target(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
+@lru_cache(maxsize=64)
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Unknown"
+
+
+# -- records, byte for byte as warcio's WARCWriter writes them ---------------------------------
+#
+# warcio builds each record through several objects, reads the body twice for its two digests
+# and copies it in 16 KiB pieces; a crawl writes two records per page, so they are put together
+# here instead, in warcio's exact layout (tests/archive/test_warc.py compares the bytes).
+
+#: The record version warcio's WARCWriter writes by default.
+WARC_VERSION = "WARC/1.0"
+_CONTENT_TYPES = {
+    "response": "application/http; msgtype=response",
+    "request": "application/http; msgtype=request",
+}
+
+
+def _warc_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def _digest(*parts: bytes) -> str:
+    """warcio's digest header value: ``sha1:`` and the base32 SHA-1 of the parts in a row."""
+    sha1 = hashlib.sha1()
+    for part in parts:
+        sha1.update(part)
+    return "sha1:" + base64.b32encode(sha1.digest()).decode("ascii")
+
+
+def _http_block(first: str, rest: str, headers: Sequence[tuple[str, str]]) -> bytes:
+    """An HTTP status or request line and headers, as warcio's StatusAndHeaders encodes them."""
+    text = f"{first} {rest}\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers)
+    try:
+        return text.encode("ascii") + b"\r\n"
+    except UnicodeEncodeError:  # warcio percent-encodes non-ASCII values: let it
+        http = StatusAndHeaders(rest, list(headers), protocol=first)
+        return bytes(http.to_ascii_bytes())
+
+
+def _record(
+    url: str,
+    kind: str,
+    record_id: str,
+    first_headers: Sequence[tuple[str, str]],
+    http: bytes,
+    payload: bytes,
+) -> tuple[bytes, bytes, bytes]:
+    """A request or response record as (WARC headers, HTTP headers, payload); the payload is
+    followed by the record's closing blank lines when written."""
+    headers = [*first_headers, ("WARC-Type", kind), ("WARC-Record-ID", record_id)]
+    if url:
+        headers.append(("WARC-Target-URI", url))
+    headers += [
+        ("WARC-Payload-Digest", _digest(payload)),
+        ("WARC-Block-Digest", _digest(http, payload)),
+        ("Content-Type", _CONTENT_TYPES[kind]),
+        ("Content-Length", str(len(http) + len(payload))),
+    ]
+    head = WARC_VERSION + "\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers)
+    return (head + "\r\n").encode("utf-8"), http, payload
+
+
+def _gzip_member(record: tuple[bytes, bytes, bytes], level: int) -> bytes:
+    """A record as one gzip member (so each record can be read from its offset on its own)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return b"".join(
+        [*(compressor.compress(part) for part in record), compressor.compress(b"\r\n\r\n")]
+        + [compressor.flush()]
+    )
 
 
 def recover(folder: str) -> list[str]:

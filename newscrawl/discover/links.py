@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
@@ -99,6 +100,34 @@ def _absolute(href: str, base: str, keep_fragment: bool = False) -> str | None:
     )
 
 
+#: `_absolute` results kept for hrefs that resolve alike on every page of a site (bounded).
+ORIGIN_CACHE_SIZE = 8192
+
+
+def _origin_relative(href: str) -> bool:
+    """True when resolving `href` depends on the base URL's scheme and host only, not on its
+    path or query: root-relative (``/a/b``) and absolute http(s) hrefs with a host."""
+    if "\t" in href or "\r" in href or "\n" in href:
+        return False  # urlsplit deletes these, which can change the href's form
+    if href[:1] == "/":
+        return href[1:2] != "/"  # "//host/..." is scheme-relative; "//" alone takes the base path
+    head = href[:8].lower()
+    if head.startswith("http://"):
+        rest = href[7:]
+    elif head.startswith("https://"):
+        rest = href[8:]
+    else:
+        return False
+    return rest[:1] not in ("", "/", "?", "#")
+
+
+@lru_cache(maxsize=ORIGIN_CACHE_SIZE)
+def _absolute_on_origin(href: str, scheme: str, netloc: str) -> str | None:
+    """`_absolute` of an `_origin_relative` href against any page of ``scheme://netloc``: a
+    crawl resolves the same navigation links on every page of a site."""
+    return _absolute(href, f"{scheme}://{netloc}/")
+
+
 def _unique(urls: list[str | None], limit: int = MAX_LINKS) -> list[str]:
     """Drop Nones and duplicates, keeping document order, up to `limit`."""
     seen: set[str] = set()
@@ -147,14 +176,25 @@ class _Page:
             if resolved is not None:
                 self.base = resolved
         self._resolved: dict[str, str | None] = {}
+        try:
+            base = urlsplit(self.base)
+            self._origin: tuple[str, str] | None = (base.scheme, base.netloc)
+        except ValueError:
+            self._origin = None
 
     def resolve(self, href: str) -> str | None:
         """`_absolute` of an href against the page's base, computed once per distinct href."""
         try:
             return self._resolved[href]
         except KeyError:
-            url = self._resolved[href] = _absolute(href, self.base)
-            return url
+            pass
+        stripped = href.strip(_HTML_SPACE)
+        if self._origin is not None and _origin_relative(stripped):
+            url = _absolute_on_origin(stripped, *self._origin)
+        else:
+            url = _absolute(href, self.base)
+        self._resolved[href] = url
+        return url
 
     def links(self) -> list[str]:
         return _unique([self.resolve(str(e.get("href"))) for e in self.hyperlinks])
@@ -196,7 +236,8 @@ class _Page:
             if url is None or url in checked:
                 continue
             checked.add(url)
-            if _is_page(url, current, number + 1):
+            # Page N+1 has a query parameter or a /page/N segment: skip the parsing otherwise.
+            if ("?" in url or "/page/" in url.lower()) and _is_page(url, current, number + 1):
                 return url
         return None
 
@@ -262,7 +303,9 @@ def find_feed_links(html: str, base_url: str) -> list[str]:
 
 def _anchor_text(anchor: Any) -> str:
     """Normalised text of an anchor (its text, else aria-label/title): lowercase, no arrows."""
-    text = anchor.text_content() or anchor.get("aria-label") or anchor.get("title") or ""
+    # An anchor without child nodes (the usual case) has its .text as its whole text.
+    text = (anchor.text if not len(anchor) else anchor.text_content()) or ""
+    text = text or anchor.get("aria-label") or anchor.get("title") or ""
     return _ARROWS.sub(" ", text).strip().lower()
 
 

@@ -11,12 +11,34 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
+def _html_class_lookup() -> etree.ElementNamespaceClassLookup:
+    """Return a lookup giving elements the classes lxml.html gives them (`HtmlElement`,
+    `FormElement` for <form>...) without calling Python for every element object lxml creates,
+    as `lxml.html.HtmlElementClassLookup` does (a tenth of the extraction's time)."""
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    classes = lookup.get_namespace(None)
+    for tag, cls in lxml.html.HtmlElementClassLookup._default_element_classes.items():
+        classes[tag] = cls
+    return lookup
+
+
+_CLASS_LOOKUP = _html_class_lookup()
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse an HTML string into a document tree (an empty <html> for an empty page)."""
     text = _XML_DECL.sub("", text, count=1).replace("\x00", "")
     if not text.strip():
         return lxml.html.fromstring("<html><body></body></html>")
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding=None)
+    parser.set_element_class_lookup(_CLASS_LOOKUP)
     try:
         doc = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):

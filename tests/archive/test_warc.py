@@ -5,10 +5,19 @@ from __future__ import annotations
 import gzip
 import os
 from pathlib import Path
+from typing import Any
 
 from warcio.cli import main as warcio_cli
 
-from newscrawl.archive.warc import OPEN_SUFFIX, WarcWriter, copy_records, read_capture, recover
+from newscrawl.archive.warc import (
+    OPEN_SUFFIX,
+    WarcWriter,
+    _reason,
+    _request_target,
+    copy_records,
+    read_capture,
+    recover,
+)
 
 
 def check(*files: str) -> int:
@@ -134,3 +143,84 @@ def test_gzip_level_outside_1_to_9_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="1-9"):
         WarcWriter(str(tmp_path), gzip_level=0)
+
+
+def _warcio_records(
+    url: str, request_headers: list, status: int, response_headers: list, body: bytes, ids: list
+) -> bytes:
+    """The response and request records as warcio's own WARCWriter writes them (uncompressed)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    writer._make_warc_id = lambda: ids.pop(0)  # type: ignore[method-assign]
+    date = "2026-01-02T03:04:05Z"
+    http = StatusAndHeaders(f"{status} {_reason(status)}", response_headers, protocol="HTTP/1.1")
+    response = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": date},
+    )
+    request_http = StatusAndHeaders(
+        f"GET {_request_target(url)} HTTP/1.1", request_headers, is_http_request=True
+    )
+    request = writer.create_warc_record(
+        url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=request_http,
+        warc_headers_dict={
+            "WARC-Date": date,
+            "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+        },
+    )
+    writer.write_record(response)
+    writer.write_record(request)
+    return out.getvalue()
+
+
+def test_records_are_byte_for_byte_those_warcio_writes(tmp_path: Path, monkeypatch: Any) -> None:
+    import newscrawl.archive.warc as warc
+
+    cases = [
+        ([("User-Agent", "newscrawl/test")], 200, [("Content-Type", "text/html")], b"<p>x</p>"),
+        ([], 404, [], b""),
+        # Latin-1 header values (as Scrapy's bytes decode) are percent-encoded by warcio.
+        (
+            [("Referer", "http://x.example/caf\xe9")],
+            301,
+            [("Content-Disposition", "inline; filename=caf\xe9.html")],
+            b"!",
+        ),
+        ([("Accept", "*/*")], 299, [("X-A", "1"), ("X-A", "2")], bytes(range(256)) * 50),
+    ]
+    for i, (request_headers, status, response_headers, body) in enumerate(cases):
+        ids = [f"<urn:uuid:{i}-response>", f"<urn:uuid:{i}-request>"]
+        expected = _warcio_records(
+            f"http://x.example/p/{i}?q=1",
+            request_headers,
+            status,
+            response_headers,
+            body,
+            list(ids),
+        )
+        monkeypatch.setattr(warc, "_warc_id", lambda ids=ids: ids.pop(0))
+        monkeypatch.setattr(warc, "_warc_date", lambda: "2026-01-02T03:04:05Z")
+        writer = WarcWriter(str(tmp_path / str(i)))
+        capture = writer.write(
+            f"http://x.example/p/{i}?q=1", "GET", request_headers, status, response_headers, body
+        )
+        assert writer.handle is not None
+        writer.handle.flush()
+        with open(writer.handle.name, "rb") as handle:
+            handle.seek(capture.offset)
+            written = gzip.decompress(handle.read())
+        assert written == expected
+        writer.close()

@@ -84,3 +84,48 @@ def test_equal_text_under_another_base_url_resolves_against_that_url() -> None:
     html = '<a href="story">s</a>'
     assert find_links(html, "https://a.example/x/") == ["https://a.example/x/story"]
     assert find_links(html, "https://b.example/y/") == ["https://b.example/y/story"]
+
+
+def test_hrefs_resolved_through_the_origin_cache_resolve_as_against_the_page() -> None:
+    """The cross-page cache only takes hrefs whose resolution ignores the base URL's path."""
+    import random
+
+    rng = random.Random(4)
+    pieces = [
+        "/",
+        "//",
+        "http://",
+        "HTTPS://",
+        "a",
+        "..",
+        ".",
+        "?q=1",
+        "#f",
+        ";p",
+        "\t",
+        " ",
+        "e.com",
+    ]
+    bases = [
+        "https://e.com/a/b/c.html?x=1",
+        "https://e.com/",
+        "http://e.com:8080/deep/path/",
+        "https://E.com/a;p?q#f",
+    ]
+    hrefs = ["/x", "/", "/?q", "/../a", "//other.org/p", "//", "///p", "http://", "http:x"]
+    hrefs += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+    for href in hrefs:
+        for base in bases:
+            page = links_module._Page(links_module._parse("<p>x</p>"), base)
+            assert page.resolve(href) == links_module._absolute(href, base), (href, base)
+
+
+@pytest.mark.parametrize(
+    "anchor",
+    ["<a href='/2'>Next</a>", "<a href='/2'>Ne<b>xt</b></a>", "<a href='/2'><!-- c -->Next</a>",
+     "<a href='/2'><i></i>Next »</a>", "<a href='/2' aria-label='Next'></a>"],
+)  # fmt: skip
+def test_anchor_text_with_or_without_child_nodes(anchor: str) -> None:
+    assert find_next_page(f"<html><body>{anchor}</body></html>", "https://e.com/") == (
+        "https://e.com/2"
+    )
