@@ -7,6 +7,7 @@ crashed or killed crawl process still leaves a truthful run record.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -278,8 +279,21 @@ def _source_settings(sources: Sequence[Source]) -> dict[str, Any]:
     return merged
 
 
+#: Net new container objects between two collections of the youngest generation (Python's
+#: default is 700). A crawl allocates mostly short-lived acyclic objects; scanning them that often
+#: cost ~0.3 ms of CPU per page, with the same peak memory either way.
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def _collect_less() -> None:
+    """Run the cyclic garbage collector less often (see `GC_YOUNG_THRESHOLD`)."""
+    _young, *older = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *older)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Child process entry: run the crawl described by the JSON config in argv[0]."""
+    _collect_less()
     from scrapy.crawler import CrawlerProcess
 
     from newscrawl import logs
@@ -316,6 +330,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_id=config["run_id"],
         )
     deferred.addErrback(lambda f: failures.append(f"{type(f.value).__name__}: {f.value}"))
+    # What start-up made (modules, classes, settings) lives as long as the process: the collector
+    # need not scan it again and again.
+    gc.freeze()
     process.start()
     if failures and redis_url:
         print(f"newscrawl: cluster worker failed: {failures[0]}", file=sys.stderr)

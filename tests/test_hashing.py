@@ -80,3 +80,26 @@ def test_content_hash_ignores_case_spacing_and_unicode_form() -> None:
     decomposed = content_hash("Cafe\u0301", "le cafe\u0301 est ouvert")
     assert composed == decomposed
     assert composed != content_hash("Café", "Le café est fermé")
+
+
+def test_minhash_signature_equals_that_of_the_distinct_str_shingles() -> None:
+    """The signature hashes bytes words (an ASCII fast path, repeats included) yet equals the
+    signature of the set of shingles made from the casefolded text."""
+    rng = random.Random(9)
+    alphabet = list("aZ_09 \t\n.,;'-éÉßẞﬁİıΣσς東京\u0301\u200b\u3000\u00a0!") + ["\u212a", "K"]
+    texts = [_text(rng, 300) + " " + _text(rng, 300), "the the the the the the the the"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))) for _ in range(500)]
+    texts += ["\u212a\u212a K k", "ſ s", "İstanbul is big and old and fine"]
+    for text in texts:
+        expected = minhash_values(shingles(text)).tolist()
+        assert minhash_signature(text).tolist() == expected, repr(text)
+
+
+def test_content_hash_collapses_whitespace_as_a_regex_would() -> None:
+    import hashlib
+    import re
+
+    for text in ["  a\u2003b\u00a0\u00a0c\n\x85d\u2028 ", "", "\t", "Ab  C"]:
+        normal = re.sub(r"\s+", " ", text).strip().casefold()
+        expected = hashlib.sha256(f"t\n\n{normal}".encode()).hexdigest()
+        assert content_hash("t", text) == expected

@@ -217,29 +217,27 @@ class _Page:
         for element in self.rel_candidates:
             if "next" in _rel_tokens(element) and (url := usable(element.get("href"))):
                 return url
-        anchors = self.anchors
-        for anchor in anchors:
-            if _anchor_text(anchor) in NEXT_TEXTS and (url := usable(anchor.get("href"))):
-                return url
-        for anchor in anchors:
-            classes = (anchor.get("class") or "").lower().split()
-            if any(c == "next" or c.endswith(("-next", "_next", "__next")) for c in classes) and (
-                url := usable(anchor.get("href"))
-            ):
-                return url
-        if current is None:
-            return None
-        _name, number = _page_number(current)
+        # One pass for the three anchor signals: a "Next"/"Older" text wins at once; else the
+        # first anchor with a next class, else the first link to page N+1 of this listing.
+        by_class: str | None = None
+        by_number: str | None = None
+        number = None if current is None else _page_number(current)[1] + 1
         checked: set[str] = set()
-        for anchor in anchors:
-            url = usable(anchor.get("href"))
-            if url is None or url in checked:
-                continue
-            checked.add(url)
-            # Page N+1 has a query parameter or a /page/N segment: skip the parsing otherwise.
-            if ("?" in url or "/page/" in url.lower()) and _is_page(url, current, number + 1):
+        for anchor in self.anchors:
+            href = anchor.get("href")
+            if _anchor_text(anchor) in NEXT_TEXTS and (url := usable(href)):
                 return url
-        return None
+            if by_class is None and _is_next_class(anchor.get("class")):
+                by_class = usable(href)
+            if by_number is None and current is not None and number is not None:
+                url = usable(href)
+                if url is None or url in checked:
+                    continue
+                checked.add(url)
+                # Page N+1 has a query parameter or a /page/N segment: skip the parsing otherwise.
+                if ("?" in url or "/page/" in url.lower()) and _is_page(url, current, number):
+                    by_number = url
+        return by_class or by_number
 
 
 @dataclass
@@ -301,11 +299,26 @@ def find_feed_links(html: str, base_url: str) -> list[str]:
     return [] if page is None else page.feeds()
 
 
+def _is_next_class(classes: str | None) -> bool:
+    """Tell whether a class attribute names a "next" link (``next``, ``pager-next``, ...)."""
+    return bool(classes) and any(
+        c == "next" or c.endswith(("-next", "_next", "__next"))
+        for c in str(classes).lower().split()
+    )
+
+
 def _anchor_text(anchor: Any) -> str:
     """Normalised text of an anchor (its text, else aria-label/title): lowercase, no arrows."""
     # An anchor without child nodes (the usual case) has its .text as its whole text.
     text = (anchor.text if not len(anchor) else anchor.text_content()) or ""
     text = text or anchor.get("aria-label") or anchor.get("title") or ""
+    return _normal_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _normal_text(text: str) -> str:
+    """An anchor text lowercased, arrows and spaces collapsed (a site repeats its menu texts on
+    every page: remembered)."""
     return _ARROWS.sub(" ", text).strip().lower()
 
 

@@ -16,13 +16,22 @@ from newscrawl.isotime import parse_iso
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The inline spaces other than " " (`_INLINE_SPACE` leaves a text without them and without
+#: double spaces as it is).
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 def clean_text(text: str) -> str:
     """NFC, no control characters, single spaces, paragraphs separated by one blank line."""
     text = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
-    lines = [_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    # Substitutions only where they change something (an extracted text is mostly clean), and
+    # over the whole text: inline spaces never span a newline.
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _INLINE_SPACE.sub(" ", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
 
 
 def clean_line(text: str) -> str:

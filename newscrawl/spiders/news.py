@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -54,6 +55,8 @@ logger = logging.getLogger(__name__)
 HUB_SHAPES = {"section", "tag", "author", "gallery", "video"}
 SKIP_SHAPES = {"asset", "about", "search"}
 MAX_PAGINATION = 10
+#: Found URLs whose canonical form and acceptance a spider remembers (bounded: memory stays flat).
+ACCEPTED_CACHE_SIZE = 8192
 
 PRIORITY = {"start": 300, "robots": 300, "feed": 200, "sitemap": 200, "hub": 100, "article": 0}
 
@@ -144,6 +147,12 @@ class NewsSpider(scrapy.Spider):
         self.obey_robots = True
         self.recheck_all = False
         self.poller: task.LoopingCall | None = None
+        #: One bound `parse` for every request: Scrapy checks each response's callback for a
+        #: generator returning a value (reading its source) and remembers the answer only while
+        #: the callback object lives.
+        self.callback = self.parse
+        #: `_accepted_url` answers by (id of the source, URL as found).
+        self._accepted: OrderedDict[tuple[int, str], tuple[Source, str | None]] = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -219,7 +228,7 @@ class NewsSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = [304]
         return Request(
             url,
-            callback=self.parse,
+            callback=self.callback,
             errback=self.on_error,
             meta=meta,
             headers=headers,
@@ -423,16 +432,34 @@ class NewsSpider(scrapy.Spider):
     def _discover(self, items: Iterable[Discovered], source: Source) -> None:
         accepted = []
         for item in items:
-            try:
-                item.url = canonicalize(item.url)
-            except ValueError:
-                continue
-            if not source.in_domain(item.url) or not source.allows(item.url):
-                continue
-            accepted.append(item)
+            url = self._accepted_url(item.url, source)
+            if url is not None:
+                item.url = url
+                accepted.append(item)
         if accepted:
             count(self.crawler, "discovered", source.name, len(accepted))
             self.session.frontier.discover(accepted)  # type: ignore[union-attr]
+
+    def _accepted_url(self, url: str, source: Source) -> str | None:
+        """The canonical form of a found URL if `source` takes it (its site, its patterns), else
+        None; remembered, since every page of a site links the same sections again."""
+        cache = self._accepted
+        key = (id(source), url)
+        hit = cache.get(key)
+        if hit is not None and hit[0] is source:
+            cache.move_to_end(key)
+            return hit[1]
+        try:
+            canonical: str | None = canonicalize(url)
+        except ValueError:
+            canonical = None
+        if canonical is not None and not (source.in_domain(canonical) and source.allows(canonical)):
+            canonical = None
+        # The entry holds the source itself, so its id cannot be reused while it is cached.
+        cache[key] = (source, canonical)
+        if len(cache) > ACCEPTED_CACHE_SIZE:
+            cache.popitem(last=False)
+        return canonical
 
     def _sitemaps_from_robots(self, response: Response, source: Source) -> None:
         """Discover the sitemaps named in the robots.txt Scrapy's robots middleware fetched."""

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from newscrawl.cli.main import cli
 from newscrawl.demo import DemoSite, serve_demo_site
-from newscrawl.runner import merge_counts, worker_count
+from newscrawl.runner import GC_YOUNG_THRESHOLD, _collect_less, merge_counts, worker_count
 
 
 def test_merge_counts_adds_numbers_and_nested_counts() -> None:
@@ -39,6 +39,17 @@ def test_worker_count_follows_setting_or_cores() -> None:
 
 
 @pytest.mark.e2e
+def test_a_crawl_process_collects_young_objects_less_often() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        _collect_less()
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *before[1:])
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_two_workers_share_the_work_and_archive_each_article_once(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     site = DemoSite.load()

@@ -155,3 +155,12 @@ def test_feed_entry_is_frozen() -> None:
     entry = FeedEntry(url="https://e.com/a")
     with pytest.raises(dataclasses.FrozenInstanceError):
         entry.url = "https://e.com/b"  # type: ignore[misc]
+
+
+def test_the_crawl_spider_loads_feedparser_only_to_read_a_feed() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, newscrawl.spiders.news; print('feedparser' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -129,3 +129,58 @@ def test_anchor_text_with_or_without_child_nodes(anchor: str) -> None:
     assert find_next_page(f"<html><body>{anchor}</body></html>", "https://e.com/") == (
         "https://e.com/2"
     )
+
+
+def _next_page_in_three_passes(html: str, url: str) -> str | None:
+    """find_next_page as first written: anchor text, then class, then page number, one pass
+    each (rel=next links are not generated here)."""
+    page = links_module._Page(links_module._parse(html), url)
+    current = links_module._absolute(url, url)
+
+    def usable(href: str | None) -> str | None:
+        found = links_module._absolute(href or "", page.base)
+        return found if found is not None and found != current else None
+
+    for anchor in page.anchors:
+        text = links_module._anchor_text(anchor)
+        if text in links_module.NEXT_TEXTS and (found := usable(anchor.get("href"))):
+            return found
+    for anchor in page.anchors:
+        classes = (anchor.get("class") or "").lower().split()
+        is_next = any(c == "next" or c.endswith(("-next", "_next", "__next")) for c in classes)
+        if is_next and (found := usable(anchor.get("href"))):
+            return found
+    if current is None:
+        return None
+    number = links_module._page_number(current)[1] + 1
+    for anchor in page.anchors:
+        found = usable(anchor.get("href"))
+        if found is not None and links_module._is_page(found, current, number):
+            return found
+    return None
+
+
+def test_next_page_signals_keep_their_order_of_precedence() -> None:
+    import random
+
+    rng = random.Random(6)
+    hrefs = [
+        "/news?page=2",
+        "/news?page=3",
+        "/news/page/2/",
+        "/other?page=2",
+        "/x",
+        "#",
+        "",
+        "/news",
+    ]
+    texts = ["Next", "next »", "Older posts", "2", "3", "Home", "", "<i></i>"]
+    classes = ["", "next", "page-numbers", "pager__next", "Next-link", "btn_next"]
+    for _ in range(3000):
+        anchors = [
+            f'<a href="{rng.choice(hrefs)}" class="{rng.choice(classes)}">{rng.choice(texts)}</a>'
+            for _ in range(rng.randint(0, 6))
+        ]
+        html = "<html><body>" + "".join(anchors) + "</body></html>"
+        for url in ("https://e.com/news", "https://e.com/news?page=2"):
+            assert find_next_page(html, url) == _next_page_in_three_passes(html, url), html

@@ -84,6 +84,50 @@ def test_clean_text_keeps_paragraphs() -> None:
     assert clean_text("One  two\u00a0three.\r\n\r\n\r\n\tFour.\x07") == "One two three.\n\nFour."
 
 
+def _clean_text_line_by_line(text: str) -> str:
+    """clean_text as it was first written: one substitution and strip per line."""
+    import re
+    import unicodedata
+
+    space = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    lines = [space.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def test_clean_text_equals_the_line_by_line_cleaning() -> None:
+    import random
+
+    rng = random.Random(2)
+    pieces = [
+        "a",
+        "bc",
+        " ",
+        "  ",
+        "\n",
+        "\n\n\n",
+        "\r\n",
+        "\r",
+        "\t",
+        "\u00a0",
+        "\u2003",
+        "\u200b",
+        "\u3000",
+        "\x85",
+        "\u2028",
+        "\x0b",
+        "\x1f",
+        "\x00",
+        "\u202f",
+        "\u1680",
+        "e\u0301",
+    ]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert clean_text(text) == _clean_text_line_by_line(text), repr(text)
+
+
 def test_validate_trusts_the_word_count_extraction_made(crawler) -> None:  # type: ignore[no-untyped-def]
     pipeline = ValidatePipeline.from_crawler(crawler)
     item = Article(url="https://x.example/a", title="T", text="Too short here", word_count=3)
