@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Any
 
 ENV_VAR = "NEWSCRAWL_REDIS"
@@ -22,29 +23,28 @@ def redis_url(value: str | None = None) -> str | None:
     return url
 
 
-try:
-    import redis as _redis
-except ImportError:  # pragma: no cover - the extra is missing
-    _redis = None  # type: ignore[assignment]
+#: Round trips to Redis made by this process's cluster clients (for stats and benchmarks).
+_ROUND_TRIPS = [0]
 
 
-if _redis is not None:
+@lru_cache(maxsize=1)
+def _client_class() -> Any:
+    """The Redis client class counting its round trips, built on first use: redis is imported
+    only by processes that talk to a cluster (a local crawl never loads it)."""
+    import redis
 
-    class CountingPipeline(_redis.client.Pipeline):
+    class CountingPipeline(redis.client.Pipeline):
         """A pipeline whose `execute` (one round trip) is counted."""
 
         def execute(self, raise_on_error: bool = True) -> Any:
-            CountingRedis.round_trips += 1
+            _ROUND_TRIPS[0] += 1
             return super().execute(raise_on_error)
 
-    class CountingRedis(_redis.Redis):
-        """A Redis client counting its round trips to the server (for stats and benchmarks)."""
-
-        #: Round trips of every client of this class in this process.
-        round_trips = 0
+    class CountingRedis(redis.Redis):
+        """A Redis client counting its round trips to the server."""
 
         def execute_command(self, *args: Any, **options: Any) -> Any:
-            CountingRedis.round_trips += 1
+            _ROUND_TRIPS[0] += 1
             return super().execute_command(*args, **options)
 
         def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Any:
@@ -52,10 +52,19 @@ if _redis is not None:
                 self.connection_pool, self.response_callbacks, transaction, shard_hint
             )
 
+    return CountingRedis
+
+
+def __getattr__(name: str) -> Any:
+    """`CountingRedis`, the class the scrapy-redis settings name, built on first access."""
+    if name == "CountingRedis":
+        return _client_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 def round_trips() -> int:
     """Round trips to Redis made by this process's cluster clients so far."""
-    return int(CountingRedis.round_trips) if _redis is not None else 0
+    return _ROUND_TRIPS[0]
 
 
 def connect(url: str, *, timeout: float = 10.0) -> Any:
@@ -67,7 +76,7 @@ def connect(url: str, *, timeout: float = 10.0) -> Any:
             "crawling with Redis needs the 'redis' extra: pip install 'newscrawl[redis]'"
         ) from exc
     try:
-        client = CountingRedis.from_url(
+        client = _client_class().from_url(
             url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=False
         )
         client.ping()

@@ -344,6 +344,7 @@ def _body(
             for node in tree.xpath(xpath):
                 if node.getparent() is not None:
                     node.getparent().remove(node)
+        visible.forget_tree()
     if rule and rule.body:
         parts = rule.select(tree, "body")
         if parts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from dateutil import parser as dateutil_parser
@@ -11,7 +12,7 @@ from dateutil.tz import tzoffset
 from lxml import etree
 
 from newscrawl.extract.months import foreign_to_iso
-from newscrawl.extract.visible import DATE_IN_TEXT
+from newscrawl.extract.visible import DATE_IN_TEXT, main_element
 
 #: How far into the future a date may lie (clock skew, embargoes) before it is rejected.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -112,9 +113,11 @@ def day_first(locale: str | None) -> bool:
     return tag[:2] != "en" or len(tag) > 2
 
 
+@lru_cache(maxsize=256)
 def _parse_any(raw: str, dayfirst: bool = False) -> datetime | None:
     """Parse a date string in any common format (ISO, RFC 2822, '3 May 2024', epoch, CJK);
-    `dayfirst` reads an ambiguous numeric date ("03/10/2023") day first."""
+    `dayfirst` reads an ambiguous numeric date ("03/10/2023") day first (cached: a page's
+    dates are read several times, and the answer depends on nothing else)."""
     text = raw.strip()
     if not text or len(text) > 80:
         return None
@@ -177,7 +180,10 @@ def normalize_date(
 
 def has_time(raw: str) -> bool:
     """Tell whether a raw date string carries a time of day."""
-    return bool(re.search(r"\d{1,2}:\d{2}", raw)) or bool(_EPOCH.match(raw.strip()))
+    return bool(_TIME_OF_DAY.search(raw)) or bool(_EPOCH.match(raw.strip()))
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
 
 
 def date_from_url(url: str, now: datetime | None = None) -> tuple[str, str] | None:
@@ -278,13 +284,11 @@ HEADLINE_AFTER = 1500
 def main_headline(tree: Any) -> Any:
     """Return the page's main <h1> element (the first inside the only <article> or <main>, else
     the first of the page), or None."""
-    for xpath in ("//article", "//main", "//*[@role='main']"):
-        found = tree.xpath(xpath)
-        if len(found) == 1:
-            heads = found[0].xpath(".//h1")
-            if heads:
-                return heads[0]
-            break
+    found = main_element(tree)
+    if found is not None:
+        heads = found.xpath(".//h1")
+        if heads:
+            return heads[0]
     heads = tree.xpath("//h1")
     return heads[0] if heads else None
 
@@ -330,6 +334,11 @@ def headline_dateline(tree: Any, headline: Any = None) -> Dateline | None:
     return _find_dateline(tree, headline)
 
 
+#: Four digits in a row: every date `DATE_IN_TEXT` matches has them (its year), and this search
+#: is many times faster.
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def _find_dateline(tree: Any, headline: Any) -> Dateline | None:
     """Search the date line of `headline` (see `headline_dateline`)."""
     body = tree.find("body")
@@ -356,7 +365,7 @@ def _find_dateline(tree: Any, headline: Any) -> Dateline | None:
         if not text:
             continue
         if head_start < 0 or head_end >= 0:
-            for match in DATE_IN_TEXT.finditer(text):
+            for match in DATE_IN_TEXT.finditer(text) if _FOUR_DIGITS.search(text) else ():
                 label = (before + text[: match.start()])[-LABEL_CHARS:]
                 if head_start < 0:
                     above.append((pos + match.end(), match.group(0), label))

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from newscrawl.extract.document import clean_space, node_text
+from newscrawl.extract.document import clean_space, first_descendant, node_text
+from newscrawl.extract.visible import document_elements
 
 #: schema.org types that mark a page's main entity as a news/article item.
 ARTICLE_TYPES = frozenset(
@@ -130,12 +132,37 @@ def _flatten(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
 
 def read_jsonld(tree: etree._Element) -> list[dict[str, Any]]:
     """Return all typed JSON-LD nodes of the page, in document order."""
+    return _jsonld_nodes(_tagged(tree)["script"])
+
+
+def _jsonld_nodes(scripts: list[etree._Element]) -> list[dict[str, Any]]:
+    """Return the typed JSON-LD nodes of the ld+json scripts among `scripts`, in order."""
     nodes: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        data = _load_json(script.text or "")
-        if data is not None:
-            _flatten(data, nodes)
+    for script in scripts:
+        if "ld+json" in (script.get("type") or "").translate(_LDJSON_LOWER):
+            data = _load_json(script.text or "")
+            if data is not None:
+                _flatten(data, nodes)
     return nodes
+
+
+#: The case-insensitive test of script types XPath wrote ``translate(@type, "LDJSON", ...)``.
+_LDJSON_LOWER = str.maketrans("LDJSON", "ldjson")
+
+
+def _tagged(tree: etree._Element) -> dict[str, list[etree._Element]]:
+    """Return the page's <script>, <link> and <meta> elements in document order, by tag, from
+    one walk of the document: the scripts and links of the whole document (as ``//script``
+    finds them), the <meta> elements of `tree` (as ``tree.iter("meta")`` does)."""
+    found: dict[str, list[etree._Element]] = {"script": [], "link": [], "meta": []}
+    tops = document_elements(tree)
+    for top in tops:
+        for node in top.iter("script", "link", "meta"):
+            if node.tag != "meta" or top is tree:
+                found[node.tag].append(node)
+    if not any(top is tree for top in tops):
+        found["meta"] = list(tree.iter("meta"))
+    return found
 
 
 def _norm(text: Any) -> str:
@@ -200,6 +227,11 @@ def _microdata_props(scope: etree._Element) -> dict[str, list[Any]]:
     return props
 
 
+#: `//*[@itemscope][@itemtype]`: listing the itemscope attributes is cheaper than testing every
+#: element.
+_ITEMSCOPES = etree.XPath("//@itemscope/parent::*[@itemtype]")
+
+
 def read_microdata(tree: etree._Element) -> tuple[str | None, dict[str, list[Any]]]:
     """Return the type and properties of the page's main article itemscope, if any.
 
@@ -207,7 +239,7 @@ def read_microdata(tree: etree._Element) -> tuple[str | None, dict[str, list[Any
     are teasers of other articles, and without such a one the page has none.
     """
     scopes: list[tuple[str, etree._Element]] = []
-    for scope in tree.xpath("//*[@itemscope][@itemtype]"):
+    for scope in _ITEMSCOPES(tree):
         itemtype = scope.get("itemtype", "").rstrip("/").rsplit("/", 1)[-1].lower()
         if itemtype in ARTICLE_TYPES:
             scopes.append((itemtype, scope))
@@ -222,8 +254,13 @@ def read_microdata(tree: etree._Element) -> tuple[str | None, dict[str, list[Any
 
 def read_meta(tree: etree._Element) -> dict[str, list[str]]:
     """Return <meta> contents keyed by lower-case name/property/itemprop/http-equiv."""
+    return _meta_contents(tree.iter("meta"))
+
+
+def _meta_contents(nodes: Iterable[etree._Element]) -> dict[str, list[str]]:
+    """Return the contents of <meta> elements as `read_meta` does."""
     meta: dict[str, list[str]] = {}
-    for node in tree.iter("meta"):
+    for node in nodes:
         content = node.get("content")
         if content is None:
             continue
@@ -234,27 +271,41 @@ def read_meta(tree: etree._Element) -> dict[str, list[str]]:
     return meta
 
 
+def _canonical(links: list[etree._Element]) -> str:
+    """Return the href of the first <link rel="canonical"> that has one, or "" (as
+    ``string(//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href)``)."""
+    for link in links:
+        rel = _XML_SPACE.sub(" ", link.get("rel") or "").strip(" \t\r\n")
+        href = link.get("href")
+        if href is not None and " canonical " in f" {rel} ":
+            return href
+    return ""
+
+
+#: The whitespace XPath's normalize-space() collapses.
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def read_page_meta(tree: etree._Element) -> PageMeta:
     """Gather all raw metadata of a parsed page."""
-    nodes = read_jsonld(tree)
+    tagged = _tagged(tree)
+    nodes = _jsonld_nodes(tagged["script"])
     md_type, md_props = read_microdata(tree)
-    canonical = tree.xpath(
-        'string(//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href)'
-    )
+    canonical = _canonical(tagged["link"])
     root = tree.getroottree().getroot()
     lang = (
         root.get("lang")
         or root.get("xml:lang")
         or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     )
-    title = tree.find(".//title")
+    title = first_descendant(tree, "title")
     title_text = node_text(title) if title is not None else None
     return PageMeta(
         jsonld=nodes,
         article_ld=pick_article_node(nodes, title_text),
         microdata=md_props,
         microdata_type=md_type,
-        meta=read_meta(tree),
+        meta=_meta_contents(tagged["meta"]),
         canonical=clean_space(str(canonical)) or None,
         html_lang=clean_space(lang) or None,
         title_tag=title_text,

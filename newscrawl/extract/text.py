@@ -14,8 +14,8 @@ from trafilatura.core import bare_extraction
 from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
-from newscrawl.extract.document import clean_space, place_streamed_content
-from newscrawl.extract.visible import DATE_IN_TEXT
+from newscrawl.extract.document import clean_space, first_descendant, place_streamed_content
+from newscrawl.extract.visible import DATE_IN_TEXT, document_elements
 
 _WORD = re.compile(r"\w+")
 #: Page furniture removed before trafilatura sees the tree (captions, share/newsletter boxes...).
@@ -79,7 +79,10 @@ def count_words(text: str | None) -> int:
 
 def _loose(text: str) -> str:
     """Lower-case alphanumerics only, for comparing a paragraph with the title."""
-    return re.sub(r"\W+", "", text.casefold())
+    return _NON_WORD.sub("", text.casefold())
+
+
+_NON_WORD = re.compile(r"\W+")
 
 
 #: A link to another story: "Read more: <headline>", "Related: <headline>", or a headline
@@ -99,17 +102,19 @@ _CALL_TO_ACTION = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def _is_furniture(para: str) -> bool:
     """Tell whether a paragraph is a label, a call to action, a link to another story or a
-    byline line."""
+    byline line (cached: `tidy_body` runs once per title over the same paragraphs)."""
     if _FURNITURE_LINE.match(para):
         return True
-    words = para.split()
-    if len(words) <= 40 and (_PROMO_LINE.match(para) or _CALL_TO_ACTION.match(para)):
+    # The number of words when it is 41 or less (splitting a long paragraph only that far).
+    words = len(para.split(None, 41))
+    if words <= 40 and (_PROMO_LINE.match(para) or _CALL_TO_ACTION.match(para)):
         return True
-    if len(words) <= 12 and _BYLINE_LINE.match(para) and not para.rstrip().endswith("."):
+    if words <= 12 and _BYLINE_LINE.match(para) and not para.rstrip().endswith("."):
         return True
-    return len(words) <= 14 and para.isupper() and bool(_SHOUTED_PROMO.search(para))
+    return words <= 14 and para.isupper() and bool(_SHOUTED_PROMO.search(para))
 
 
 def _is_dateline(para: str) -> bool:
@@ -265,7 +270,7 @@ def prune_furniture(tree: etree._Element, unfold: bool = False) -> None:
 def _remove_furniture(tree: etree._Element, found: list[list[etree._Element]]) -> None:
     """Remove the furniture `prune_furniture` found, kind by kind."""
     root = tree.getroottree().getroot()
-    body = tree.find(".//body")
+    body = first_descendant(tree, "body")
     body_len = (_joined_len(body) if body is not None else 0) or 1
     for nodes in found:
         for node in nodes:
@@ -396,6 +401,19 @@ SHORT_BODY_SHARE = 0.2
 _STREAMED = "//div[@hidden]"
 
 
+def _has_body_text(tree: etree._Element) -> bool:
+    """Tell whether the page's first <body> holds text other than XML whitespace:
+    ``boolean(normalize-space(//body))``, stopping at the first such text rather than joining
+    all of it."""
+    for top in document_elements(tree):
+        # Walked in Python: the <body> comes early, and lxml's iter("body") would look ahead
+        # through the whole page for a second one.
+        for node in top.iter():
+            if node.tag == "body":
+                return any(text.strip(" \t\r\n") for text in node.itertext())
+    return False
+
+
 def extract_body(tree: etree._Element, url: str | None) -> str:
     """Extract the body with one trafilatura pass favouring recall on a pruned copy of the tree.
 
@@ -412,7 +430,7 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     subheadings and pull quotes are put back (`restore_headings`) and a second copy of the
     body is dropped (`drop_repeated_run`).
     """
-    if not tree.xpath("boolean(normalize-space(//body))"):
+    if not _has_body_text(tree):
         return ""  # nothing to extract (an empty page or a frameset): skip trafilatura
     work = copy.deepcopy(tree)
     prune_furniture(work, unfold=True)
@@ -687,7 +705,11 @@ def split_body(tree: etree._Element) -> list[list[etree._Element]]:
 
 def _paragraph_words_of(nodes: list[etree._Element]) -> int:
     """Count the words in the paragraphs that are children of the nodes."""
-    return count_words(" ".join(" ".join(n.xpath("p//text()")) for n in nodes))
+    return count_words(" ".join(" ".join(_CHILD_PARAGRAPH_TEXTS(n)) for n in nodes))
+
+
+#: Plain strings: XPath's default "smart" strings each carry their parent element.
+_CHILD_PARAGRAPH_TEXTS = etree.XPath("p//text()", smart_strings=False)
 
 
 def _sample(node: etree._Element) -> str:
@@ -731,7 +753,10 @@ def merge_split_body(tree: etree._Element, text: str, apply: bool = True) -> boo
 
 def _paragraph_words(tree: etree._Element) -> int:
     """Count the words in the page's <p> elements (an upper bound of a plausible body)."""
-    return count_words(" ".join(tree.xpath("//body//p//text()")))
+    return count_words(" ".join(_PARAGRAPH_TEXTS(tree)))
+
+
+_PARAGRAPH_TEXTS = etree.XPath("//body//p//text()", smart_strings=False)
 
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:

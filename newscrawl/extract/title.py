@@ -15,7 +15,10 @@ _SEP_RE = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/)\s+")
 
 def _norm(text: str) -> str:
     """Normalise a string for loose comparison (case, punctuation, spaces)."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def _is_site_part(part_n: str, names: list[str], domains: list[str]) -> bool:

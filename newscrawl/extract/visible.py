@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from lxml import etree
 
@@ -57,24 +57,44 @@ DATE_IN_TEXT = re.compile(
 )
 
 
-#: The last tree `_main_scope` looked at and its answer: the page's extraction asks about the
-#: same tree many times, and each answer costs three searches of the whole document.
-_LAST_SCOPE: list[etree._Element | None] = [None, None]
+#: The last tree `main_element` looked at and its answer: the page's extraction asks about the
+#: same tree many times, and each answer costs up to three searches of the whole document.
+_LAST_SCOPE: list[Any] = [None, None]
+
+
+def main_element(tree: etree._Element) -> etree._Element | None:
+    """Return the page's only <article>, else its only <main>, else its only element with
+    role="main" (None when it has none of them)."""
+    last, found = _LAST_SCOPE
+    if last is tree and (found is None or found is tree or found.getparent() is not None):
+        return cast("etree._Element | None", found)
+    found = None
+    for search in _MAIN_SEARCHES:
+        nodes = search(tree)
+        if len(nodes) == 1:
+            found = nodes[0]
+            break
+    _LAST_SCOPE[:] = [tree, found]
+    return found
+
+
+#: `//*[@role='main']` tests every element's attribute; listing the role attributes is cheaper.
+_MAIN_SEARCHES = [
+    etree.XPath("//article"),
+    etree.XPath("//main"),
+    etree.XPath("//@role[.='main']/.."),
+]
+
+
+def forget_tree() -> None:
+    """Drop the answers cached for the last tree (call it after changing the tree)."""
+    _LAST_SCOPE[:] = [None, None]
 
 
 def _main_scope(tree: etree._Element) -> etree._Element:
     """Return the article/main element when the page has exactly one, else the whole tree."""
-    last, scope = _LAST_SCOPE
-    if last is tree and scope is not None and (scope is tree or scope.getparent() is not None):
-        return scope
-    scope = tree
-    for xpath in ("//article", "//main", "//*[@role='main']"):
-        found = tree.xpath(xpath)
-        if len(found) == 1:
-            scope = found[0]
-            break
-    _LAST_SCOPE[:] = [tree, scope]
-    return scope
+    found = main_element(tree)
+    return tree if found is None else found
 
 
 _NOT_HEADLINE_CLASS = re.compile(r"date|time|byline|author|posted|comment|count", re.IGNORECASE)
@@ -245,18 +265,18 @@ def _date_prefilter(node: etree._Element) -> bool:
     """Tell whether an element may be classed as a date: its class holds "ate", "ish" or "amp"
     in lower or upper case ("date", "PUBLISHED", "timestamp")."""
     cls = node.get("class")
-    return bool(cls) and any(part in cls for part in _DATE_PARTS)
+    return bool(cls) and (
+        "ate" in cls or "ATE" in cls or "ish" in cls or "ISH" in cls or "amp" in cls or "AMP" in cls
+    )
 
 
-_DATE_PARTS = ("ate", "ATE", "ish", "ISH", "amp", "AMP")
-#: The prefilters of `_matching` for byline-like and date-classed elements.
-_BYLINE_PREFILTER = _byline_prefilter
+#: The date prefilter under its former name (it was an XPath predicate).
 _DATE_PREFILTER = _date_prefilter
 
 
 def _byline_nodes(tree: etree._Element) -> list[etree._Element]:
     """Return the byline-like elements (`_BYLINE_CLASS`), in the article if it has some."""
-    return _matching(tree, _BYLINE_PREFILTER, _is_byline)
+    return _matching(tree, _byline_prefilter, _is_byline)
 
 
 _NOT_DATE_TAGS = frozenset({"html", "body", "article", "main", "script"})
@@ -326,15 +346,19 @@ def _prefer_inner(texts: list[str]) -> list[str]:
 _NEXT_NAME = re.compile(r"^\s*(?:and|&|with|und|et|y)\s", re.IGNORECASE)
 
 
+#: Elements that may hold a `_LABEL` when they have no child elements.
+_LABEL_TAGS = ("p", "span", "div", "dt", "strong", "h2", "h3", "h4", "h5", "h6")
+
+
 def _labelled_names(scope: etree._Element) -> list[str]:
-    """Return texts that follow a "Written by" / "Author" label in the next element."""
+    """Return texts that follow a "Written by" / "Author" label in the next element (the
+    first two)."""
     found: list[str] = []
-    for node in scope.xpath(
-        ".//*[self::p or self::span or self::div or self::dt or self::strong or self::h2"
-        " or self::h3 or self::h4 or self::h5 or self::h6][not(*)]"
-    ):
+    for node in scope.iterdescendants(*_LABEL_TAGS):
         # A childless element: its text is its .text (a label is short).
-        if len(node.text or "") > 60 or not _LABEL.match(clean_space(node.text)):
+        if len(node.text or "") > 60 or (len(node) and _has_child_element(node)):
+            continue
+        if not _LABEL.match(clean_space(node.text)):
             continue
         nxt = node.getnext()
         if nxt is not None and nxt.tag in ("ul", "ol"):
@@ -344,7 +368,14 @@ def _labelled_names(scope: etree._Element) -> list[str]:
             found.append(node_text(nxt))
         elif node.tail and node.tail.strip():
             found.append(node.tail.strip())
-    return found[:2]
+        if len(found) == 2:
+            break
+    return found
+
+
+def _has_child_element(node: etree._Element) -> bool:
+    """Tell whether a node has an element among its children (comments do not count)."""
+    return next(node.iterchildren(etree.Element), None) is not None
 
 
 #: How a text matching `_BY_TEXT` starts.
@@ -384,9 +415,10 @@ def byline_authors(tree: etree._Element) -> list[str]:
     found += _labelled_names(scope)
     if found:
         return found
-    for node in scope.xpath(
-        ".//p | .//span | .//div[not(*)] | .//address | .//strong | .//em | .//h3 | .//h4 | .//h5"
-    ):
+    # `.//p | .//span | .//div[not(*)] | ...`, found by tag in C.
+    for node in scope.iterdescendants(*_BY_LINE_TAGS):
+        if node.tag == "div" and len(node) and _has_child_element(node):
+            continue
         start = _text_start(node, 40)
         sentence = _POST_BY.match(start)
         if sentence:
@@ -406,6 +438,10 @@ def byline_authors(tree: etree._Element) -> list[str]:
             # A heading "By Category" names a menu; "Written by Jane Doe" heads an author box.
             return [DATE_IN_TEXT.split(match.group(1))[0]]
     return []
+
+
+#: The elements `byline_authors` reads "By ..." lines from (<div>s only without child elements).
+_BY_LINE_TAGS = ("p", "span", "div", "address", "strong", "em", "h3", "h4", "h5")
 
 
 def _after(node: etree._Element) -> Iterator[etree._Element]:

@@ -47,3 +47,15 @@ def test_crawl_processes_leave_out_disabled_extensions() -> None:
     extensions = crawl_settings().getwithbase("EXTENSIONS")
     assert not any(str(name).endswith((".RemoteControl", ".TelnetConsole")) for name in extensions)
     assert "scrapy.extensions.corestats.CoreStats" in extensions
+
+
+def test_reading_the_cluster_setting_does_not_import_redis() -> None:
+    # A local crawl asks whether a cluster is configured; only a cluster needs the redis client.
+    code = (
+        "import sys\nfrom newscrawl.cluster import redis_url\n"
+        "assert redis_url('redis://127.0.0.1:6379/0')\nprint('redis' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from newscrawl.extract import RESULT_KEYS, extract_article
 from newscrawl.items import ARTICLE_FIELDS
@@ -52,3 +53,43 @@ def test_date_in_url_is_the_last_resort_for_published() -> None:
         "2024-05-12T00:00:00Z",
         "url",
     )
+
+
+def test_main_element_is_cached_per_tree_and_forgotten_after_changes() -> None:
+    from newscrawl.extract.document import parse_html
+    from newscrawl.extract.visible import forget_tree, main_element
+
+    def main_text(tree: Any) -> str | None:
+        found = main_element(tree)
+        return None if found is None else f"{found.tag}:{found.findtext('.//h1') or ''}"
+
+    one = parse_html("<html><body><article><h1>One</h1></article></body></html>")
+    two = parse_html("<html><body><main><h1>Two</h1></main><article>a</article></body></html>")
+    assert main_text(one) == "article:One"
+    assert main_text(two) == "article:"  # a second tree gets its own answer
+    assert main_text(one) == "article:One"
+    # An answer removed from the tree is not given again.
+    body = two.find("body")
+    body.remove(body.find("article"))
+    assert main_text(two) == "main:Two"
+    # Other changes need `forget_tree`.
+    body.append(parse_html("<article><h1>B</h1></article>").find(".//article"))
+    assert main_text(two) == "main:Two"
+    forget_tree()
+    assert main_text(two) == "article:B"
+
+
+def test_page_meta_reads_scripts_links_and_metas_of_the_whole_document() -> None:
+    from newscrawl.extract.document import parse_html
+    from newscrawl.extract.metadata import read_page_meta
+
+    tree = parse_html(
+        '<html><head><link rel="canonical"><link rel=" Canonical\tcanonical " href="/a">'
+        '<link rel="canonical" href="/b"><meta name="Author" content="Jane Doe">'
+        '<script type="Application/LD+JSON">{"@type": "NewsArticle", "headline": "H"}</script>'
+        "</head><body><p>x</p></body></html>"
+    )
+    meta = read_page_meta(tree)
+    assert meta.canonical == "/a"
+    assert meta.meta == {"author": ["Jane Doe"]}
+    assert meta.article_ld == {"@type": "NewsArticle", "headline": "H"}
