@@ -10,10 +10,14 @@ from lxml import etree
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
-def _html_class_lookup() -> etree.ElementNamespaceClassLookup:
+def _html_class_lookup() -> etree.CustomElementClassLookup | etree.ElementNamespaceClassLookup:
     """Return a lookup giving elements the classes lxml.html gives them (`HtmlElement`,
     `FormElement` for <form>...) without calling Python for every element object lxml creates,
-    as `lxml.html.HtmlElementClassLookup` does (a tenth of the extraction's time)."""
+    as `lxml.html.HtmlElementClassLookup` does (a tenth of the extraction's time). Should a
+    future lxml drop the table of per-tag classes read here, lxml.html's own lookup is used."""
+    per_tag = getattr(lxml.html.HtmlElementClassLookup, "_default_element_classes", None)
+    if not isinstance(per_tag, dict):
+        return lxml.html.HtmlElementClassLookup()
     lookup = etree.ElementNamespaceClassLookup(
         etree.ElementDefaultClassLookup(
             element=lxml.html.HtmlElement,
@@ -23,7 +27,7 @@ def _html_class_lookup() -> etree.ElementNamespaceClassLookup:
         )
     )
     classes = lookup.get_namespace(None)
-    for tag, cls in lxml.html.HtmlElementClassLookup._default_element_classes.items():
+    for tag, cls in per_tag.items():
         classes[tag] = cls
     return lookup
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import lxml.html
+
 from newscrawl.extract import RESULT_KEYS, extract_article
+from newscrawl.extract.document import parse_html
 from newscrawl.items import ARTICLE_FIELDS
 
 
@@ -93,3 +96,13 @@ def test_page_meta_reads_scripts_links_and_metas_of_the_whole_document() -> None
     assert meta.canonical == "/a"
     assert meta.meta == {"author": ["Jane Doe"]}
     assert meta.article_ld == {"@type": "NewsArticle", "headline": "H"}
+
+
+def test_parsed_elements_have_lxml_html_classes() -> None:
+    tree = parse_html(
+        "<html><body><form><input name='q'><select></select></form><p>x</p></body></html>"
+    )
+    assert isinstance(tree.find(".//form"), lxml.html.FormElement)
+    assert isinstance(tree.find(".//input"), lxml.html.InputElement)
+    assert isinstance(tree.find(".//select"), lxml.html.SelectElement)
+    assert type(tree.find(".//p")) is lxml.html.HtmlElement
