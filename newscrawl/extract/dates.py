@@ -77,8 +77,11 @@ _NOISE = re.compile(
     r"\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
+#: A Chinese, Japanese or Korean date (2024年5月3日, 2024년 5월 3일), with an optional time of day
+#: and its afternoon marker (下午, 午後, 오후).
 _CJK_DATE = re.compile(
-    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\D{0,6}?(\d{1,2})[:時](\d{2}))?"
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+    r"(?:\D{0,6}?(下午|午後|오후)?\s*(\d{1,2})[:時시]\s*(\d{2}))?"
 )
 
 
@@ -126,9 +129,10 @@ def _parse_any(raw: str, dayfirst: bool = False) -> datetime | None:
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     cjk = _CJK_DATE.search(text)
     if cjk:
-        year, month, day, hour, minute = cjk.groups()
+        year, month, day, afternoon, hour, minute = cjk.groups()
+        hours = int(hour or 0) + (12 if afternoon and int(hour or 0) < 12 else 0)
         try:
-            return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+            return datetime(int(year), int(month), int(day), hours, int(minute or 0))
         except ValueError:
             return None
     text = foreign_to_iso(_NOISE.sub("", text))

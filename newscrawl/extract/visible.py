@@ -45,13 +45,15 @@ _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-#: A date written out in text: "May 3, 2024", "3 May 2024", "2024-05-03", 2024年5月3日...
+#: A date written out in text: "May 3, 2024", "3 May 2024", "2024-05-03", "3. Mai 2024",
+#: 2024年5月3日, 2024년 5월 3일...
 DATE_IN_TEXT = re.compile(
     rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{4}|(?<![\d.])(?:19|20)\d{2}[/.]\d{1,2}[/.]\d{1,2}(?!\.?\d))"
     r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?"
-    r"|\d{4}年\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:時]\d{2})?"
+    r"|\d{4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]"
+    r"(?:\s*(?:[上下]午|午[前後]|오[전후])?\s*\d{1,2}[:時시]\s*\d{2})?"
     rf"|\b{FOREIGN_DATE_TEXT}(?:,?\s+(?:à\s+|um\s+|a\s+las\s+|alle\s+|às\s+)?\d{{1,2}}[:.h]\d{{2}})?",
     re.IGNORECASE,
 )

@@ -171,3 +171,17 @@ def test_year_first_dotted_date_under_the_headline_is_read() -> None:
     html = _guide(dateline="<p class='byline'>2016.12.01 14:30</p>")
     published = extract_article(html, "https://example.com/port")["published"]
     assert published == "2016-12-01T14:30:00Z"
+
+
+def test_korean_date_with_afternoon_time() -> None:
+    assert normalize_date("2024년 5월 3일 오후 2:30", NOW) == "2024-05-03T14:30:00Z"
+
+
+def test_chinese_date_with_afternoon_time() -> None:
+    assert normalize_date("2024年5月3日 下午 2:30", NOW) == "2024-05-03T14:30:00Z"
+
+
+def test_korean_date_shown_under_the_headline_is_the_published_day() -> None:
+    html = _guide(dateline="<p class='info'>입력 2024년 5월 3일 09:10</p>")
+    published = extract_article(html, "https://example.kr/news/1")["published"]
+    assert published == "2024-05-03T09:10:00Z"
