@@ -62,6 +62,8 @@ NEXT_TEXTS: frozenset[str] = frozenset(
 #: Query parameters that hold a listing's page number.
 PAGE_PARAMS: tuple[str, ...] = ("page", "p", "pg", "paged", "pagenum", "page_num")
 
+#: Marks an href not resolved yet (None is a resolved answer: not a crawlable URL).
+_UNRESOLVED = object()
 _SKIP_SCHEMES = ("mailto:", "javascript:", "tel:", "sms:", "data:", "about:", "ftp:", "file:")
 _HTML_SPACE = "\t\n\f\r "
 _ARROWS = re.compile(r"[\s»›→>«‹←<…|·\-]+")
@@ -184,10 +186,9 @@ class _Page:
 
     def resolve(self, href: str) -> str | None:
         """`_absolute` of an href against the page's base, computed once per distinct href."""
-        try:
-            return self._resolved[href]
-        except KeyError:
-            pass
+        known = self._resolved.get(href, _UNRESOLVED)
+        if known is not _UNRESOLVED:
+            return known  # type: ignore[return-value]
         stripped = href.strip(_HTML_SPACE)
         if self._origin is not None and _origin_relative(stripped):
             url = _absolute_on_origin(stripped, *self._origin)
