@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import DropItem
 from twisted.internet import task
 
@@ -39,12 +40,14 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             crawler,
             settings.getint("NEWSCRAWL_BATCH_SIZE", 50),
             settings.getfloat("NEWSCRAWL_BATCH_SECONDS", 2.0),
             settings.get("NEWSCRAWL_RECHECK_SCHEDULE", DEFAULT_SCHEDULE),
         )
+        crawler.signals.connect(pipeline.on_idle, signal=signals.spider_idle)
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         self.timer = task.LoopingCall(self._flush_if_due)
@@ -53,6 +56,14 @@ class ArchivePipeline:
     def close_spider(self, spider: Any = None) -> None:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
+        self.flush()
+
+    def on_idle(self, spider: Any = None) -> None:
+        """Nothing is being fetched: write the last batch now rather than when it is due.
+
+        The other worker processes of the run wait for these URLs to be marked done before they
+        finish; a batch left for the timer kept them all open for up to `batch_seconds`.
+        """
         self.flush()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:

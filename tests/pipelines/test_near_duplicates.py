@@ -103,3 +103,16 @@ def test_signatures_no_archive_batch_took_are_written_at_close(tmp_path: Path) -
     dedupe.close_spider()
     assert _stored(crawler) == {"https://x.example/a"}
     assert len(sig.pending_for(crawler)) == 0
+
+
+def test_an_idle_crawl_writes_its_last_batch_at_once(tmp_path: Path) -> None:
+    """Other workers of the run wait for these URLs to be done: the batch is not left for later."""
+    from scrapy import signals
+
+    crawler = _crawler(tmp_path / "a.db", NEWSCRAWL_BATCH_SIZE=50, NEWSCRAWL_BATCH_SECONDS=60)
+    archive = ArchivePipeline.from_crawler(crawler)
+    archive.process_item(_article("https://x.example/a", _story(5)))
+    conn = crawler.spider.session.archive.conn
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    crawler.signals.send_catch_log(signals.spider_idle, spider=crawler.spider)
+    assert [r[0] for r in conn.execute("SELECT url FROM articles")] == ["https://x.example/a"]
