@@ -46,7 +46,35 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         doc = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         doc = lxml.html.fromstring("<html><body></body></html>")
+    if doc.getnext() is not None or len(doc) > 2:
+        _move_trailing_content_into_body(doc)
     return doc
+
+
+def _move_trailing_content_into_body(doc: lxml.html.HtmlElement) -> None:
+    """Put what follows ``</body>`` or ``</html>`` into the body, as browsers do.
+
+    libxml2 leaves it as siblings of ``<body>``, or in a second root element after the document's
+    ``<html>``, where extractors that read the body (trafilatura) never look; some sites print
+    the whole article after an early ``</html>``.
+    """
+    body = doc.find("body")
+    if body is None:
+        return
+    strays = [c for c in doc[doc.index(body) + 1 :] if isinstance(c.tag, str) and c.tag != "head"]
+    after = doc.getnext()
+    while after is not None:
+        following = after.getnext()
+        if after.tag == "html":
+            strays += [c for c in after if isinstance(c.tag, str) and c.tag != "head"]
+        elif isinstance(after.tag, str):
+            strays.append(after)
+        after = following
+    for stray in strays:
+        if stray.tag == "body":
+            body.extend(list(stray))
+        else:
+            body.append(stray)  # moves it, with its tail
 
 
 def first_descendant(node: etree._Element, tag: str) -> etree._Element | None:

@@ -300,3 +300,24 @@ def test_copyright_notice_block_is_dropped() -> None:
         " Random House Unabridged Dictionary, copyright Random House, Inc. 2023.</p>"
     )
     assert "Body paragraph 5" in text and "Random House" not in text
+
+
+def test_content_after_an_early_closing_html_tag_is_placed_in_the_body() -> None:
+    tree = parse_html(
+        "<html><head><title>T</title></head><body><header>Menu</header></body></html>"
+        "<div class='post'><p>Printed after the end.</p></div><footer>Footer</footer>"
+    )
+    body = tree.find("body")
+    assert [c.tag for c in tree] == ["head", "body"]
+    assert [c.tag for c in body] == ["header", "div", "footer"]
+
+
+def test_article_printed_after_an_early_closing_html_tag_is_extracted() -> None:
+    html = (
+        "<!DOCTYPE html><html><head><title>HR outsourcing</title></head><body><header>"
+        "<nav><a href='/'>Home</a><a href='/blog'>Blog</a></nav></header></body></html>"
+        f"<div class='blog-detail'><h1>HR outsourcing</h1><div id='blog-content'>"
+        f"{_paras('Outsourcing', 8)}</div></div><footer><p>Company</p></footer>"
+    )
+    text = extract_body(parse_html(html), "https://hr.example/blog/outsourcing")
+    assert "Outsourcing paragraph 0" in text and "Outsourcing paragraph 7" in text
