@@ -9,6 +9,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
+import lxml.html
 from lxml import etree
 from trafilatura.core import bare_extraction
 from trafilatura.settings import Extractor
@@ -437,7 +438,8 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     paragraphs_from_breaks(work)
     text = trafilatura_text(work, url)
     words = count_words(text)
-    if words < SHORT_BODY_WORDS or words < SHORT_BODY_SHARE * _paragraph_words(work):
+    paragraph_words = _paragraph_words(work)
+    if words < SHORT_BODY_WORDS or words < SHORT_BODY_SHARE * paragraph_words:
         other = trafilatura_text(work, url, mode="balanced")
         if count_words(other) > words:
             text, words = other, count_words(other)
@@ -456,6 +458,8 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
         place_streamed_content(placed)
         prune_furniture(placed, unfold=True)
         variants.append(placed)
+    if words < CONTAINER_TRY_SHARE * paragraph_words:
+        text, words = _from_paragraph_container(work, url, text, words, paragraph_words)
     for variant in variants:
         other = trafilatura_text(variant, url)
         if count_words(other) > words:
@@ -469,6 +473,71 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
 REPEAT_PARAGRAPHS = 3
 REPEAT_WORDS = 50
 REPEAT_SHARE = 0.25
+
+
+#: The container found by `paragraph_container` holds at least this share of the words in the
+#: page's paragraphs.
+CONTAINER_SHARE = 0.6
+#: The container is tried when the text has less than this share of the words in the page's
+#: paragraphs; it replaces the text when that is under `SHORT_BODY_SHARE`, or when the
+#: container's text holds the text (`CONTAINER_OVERLAP` of its shingles) and more.
+CONTAINER_TRY_SHARE = 0.5
+CONTAINER_OVERLAP = 0.9
+
+
+def _from_paragraph_container(
+    work: etree._Element, url: str | None, text: str, words: int, paragraph_words: int
+) -> tuple[str, int]:
+    """Extract again from the element that holds most of the page's paragraphs, for a text
+    that has few of them: trafilatura settled on a block that looks like a body by its class
+    (a hero's "content", a sidebar) or on part of the article."""
+    container = paragraph_container(work)
+    if container is None:
+        return text, words
+    other = trafilatura_text(isolated(container), url)
+    other_words = count_words(other)
+    if other_words <= words:
+        return text, words
+    if words < SHORT_BODY_SHARE * paragraph_words or overlap(text, other) >= CONTAINER_OVERLAP:
+        return other, other_words
+    return text, words
+
+
+def paragraph_container(tree: etree._Element) -> etree._Element | None:
+    """The deepest element holding most (`CONTAINER_SHARE`) of the words in the page's <p>s."""
+    counts: dict[etree._Element, int] = {}
+    total = 0
+    for para in tree.iter("p"):
+        words = count_words(" ".join(para.itertext()))
+        if not words:
+            continue
+        total += words
+        node = para.getparent()
+        while node is not None:
+            counts[node] = counts.get(node, 0) + words
+            node = node.getparent()
+    if not total:
+        return None
+    best = None
+    best_depth = -1
+    for node, words in counts.items():
+        if words >= CONTAINER_SHARE * total:
+            depth = sum(1 for _ in node.iterancestors())
+            if depth > best_depth:
+                best, best_depth = node, depth
+    if best is None or best.tag in ("body", "html"):
+        return None
+    return best
+
+
+def isolated(node: etree._Element) -> etree._Element:
+    """A new document whose body holds a copy of `node` and the page's <head>."""
+    root = lxml.html.document_fromstring("<html><body></body></html>")
+    head = node.getroottree().getroot().find("head")
+    if head is not None:
+        root.insert(0, copy.deepcopy(head))
+    root.find("body").append(copy.deepcopy(node))
+    return root
 
 
 def drop_repeated_run(text: str) -> str:

@@ -6,6 +6,7 @@ from newscrawl.extract.document import parse_html, place_streamed_content
 from newscrawl.extract.text import (
     drop_repeated_run,
     extract_body,
+    paragraph_container,
     paragraphs_from_breaks,
     prune_furniture,
     restore_headings,
@@ -321,3 +322,59 @@ def test_article_printed_after_an_early_closing_html_tag_is_extracted() -> None:
     )
     text = extract_body(parse_html(html), "https://hr.example/blog/outsourcing")
     assert "Outsourcing paragraph 0" in text and "Outsourcing paragraph 7" in text
+
+
+def _hero_page(article: str) -> str:
+    return (
+        "<html><head><title>What is an online course?</title></head><body><main>"
+        "<div class='hero'><div class='content'><h1>What is an online course?</h1>"
+        "<p>Posted on Nov 21, 2018 by Eliza, product marketer at the company.</p>"
+        + "<p>Centralize, simplify, and scale your training with our academy today: invites,"
+        " certificates and reports are sent for you, and every learner sees the course on any"
+        " device, in the language they prefer, at the time that suits them best.</p>"
+        * 3
+        + "</div></div>"
+        f"<div class='grid'>{article}</div>"
+        "</main><footer><p>Company</p></footer></body></html>"
+    )
+
+
+def test_article_beside_a_hero_block_classed_content_is_extracted() -> None:
+    """trafilatura settles on the hero (its class says "content"); the paragraphs are elsewhere."""
+    article = f"<div class='col-span-9'>{_paras('Course', 12)}</div>"
+    text = extract_body(parse_html(_hero_page(article)), "https://lms.example/what-is")
+    assert "Course paragraph 0" in text and "Course paragraph 11" in text
+
+
+def test_paragraph_container_is_the_deepest_element_with_most_paragraph_words() -> None:
+    article = (
+        f"<div class='col-a'>{_paras('First', 7)}</div><div class='cta'><p>Book a demo</p></div>"
+        f"<div class='col-b'>{_paras('Second', 8)}</div>"
+    )
+    container = paragraph_container(parse_html(_hero_page(article)))
+    assert container is not None and container.get("class") == "grid"
+
+
+def _container_retry(text: str) -> str:
+    from newscrawl.extract.text import _from_paragraph_container, _paragraph_words, count_words
+
+    tree = parse_html(_hero_page(f"<div class='col'>{_paras('Guide', 12)}</div>"))
+    return _from_paragraph_container(
+        tree, "https://lms.example/guide", text, count_words(text), _paragraph_words(tree)
+    )[0]
+
+
+def test_a_text_with_part_of_the_paragraph_container_is_completed() -> None:
+    part = _paras("Guide", 4).replace("<p>", "").replace("</p>", "\n\n")
+    assert "Guide paragraph 11" in _container_retry(part)
+
+
+def test_a_different_text_with_a_fair_share_of_the_page_is_kept() -> None:
+    """Over `SHORT_BODY_SHARE` of the page's paragraph words and not part of the container: the
+    container may be a list of other stories."""
+    own = "\n\n".join(
+        f"Story {i}: the river flooded the old mill town again this spring, and volunteers"
+        " filled sandbags through the night while the council argued about a new levee."
+        for i in range(5)
+    )
+    assert _container_retry(own) == own
