@@ -7,6 +7,7 @@ import html
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import filterfalse
 from typing import Any
 
 import lxml.html
@@ -66,8 +67,11 @@ def count_words(text: str | None) -> int:
         return 0
     if not _CJK.search(text):
         tokens = text.split()
-        # Most tokens are all letters or digits (a C check); only the rest need the regex.
-        return sum(1 for tok in tokens if tok.isalnum() or _WORD.search(tok))
+        # Most tokens are all letters or digits: skipped in C (`filterfalse`); only the rest
+        # are searched, and only those without a word character are counted (as non-words).
+        return len(tokens) - sum(
+            1 for tok in filterfalse(str.isalnum, tokens) if not _WORD.search(tok)
+        )
     total = 0
     for tok in text.split():
         cjk = len(_CJK.findall(tok))
