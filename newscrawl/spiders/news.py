@@ -52,6 +52,10 @@ from newscrawl.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 
+#: How often an idle worker looks for new URLs (found by the other workers of the run) and for
+#: the end of the run: two index searches of the frontier each time.
+IDLE_POLL_SECONDS = 0.1
+
 HUB_SHAPES = {"section", "tag", "author", "gallery", "video"}
 SKIP_SHAPES = {"asset", "about", "search"}
 MAX_PAGINATION = 10
@@ -301,7 +305,7 @@ class NewsSpider(scrapy.Spider):
         if self._work_left():
             if self.poller is None or not self.poller.running:
                 self.poller = task.LoopingCall(self._poll)
-                self.poller.start(0.25, now=False)
+                self.poller.start(IDLE_POLL_SECONDS, now=False)
             raise DontCloseSpider
 
     def _feed(self) -> bool:
