@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from scrapy.exceptions import DropItem
+from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import MemoryStatsCollector
 
 from newscrawl.archive import Archive
@@ -62,10 +63,12 @@ class ArchiverLocked(RuntimeError):
 
 
 class _PipelineHost:
-    """The parts of a Scrapy crawler the pipelines use: settings, stats, the spider's session."""
+    """The parts of a Scrapy crawler the pipelines use: settings, stats, signals (the archive
+    pipeline listens for the crawl going idle; nothing sends them here), the spider's session."""
 
     def __init__(self, settings: Any, session: Any) -> None:
         self.settings = settings
+        self.signals = SignalManager(self)
         self.stats = MemoryStatsCollector(self)  # type: ignore[arg-type]
         self.stats.open_spider()
         self.spider = SimpleNamespace(session=session)
