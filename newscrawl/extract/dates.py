@@ -366,8 +366,8 @@ def _find_dateline(tree: Any, headline: Any) -> Dateline | None:
                 head_end = pos
                 before = ""  # the headline's words label no date
             text = node.tail
-        if not text:
-            continue
+        if not text or text.isspace():
+            continue  # indentation between tags is not text: it must not use up the distances
         if head_start < 0 or head_end >= 0:
             for match in DATE_IN_TEXT.finditer(text) if _FOUR_DIGITS.search(text) else ():
                 label = (before + text[: match.start()])[-LABEL_CHARS:]

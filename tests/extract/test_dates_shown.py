@@ -192,3 +192,15 @@ def test_unlabelled_date_above_the_headline_keeps_opengraph() -> None:
         f"<div>Wed, Nov 20, 2019</div><h1>Cannabis use</h1><p>On 11/13/19 at 4:00 PM</p>{BODY}",
     )
     assert _published_day(html) == "2019-11-13"
+
+
+def test_indentation_between_tags_does_not_push_the_byline_date_out_of_reach() -> None:
+    indent = "\n" + " " * 120
+    parts = ["<span>Posted on</span>", "<div><svg></svg><span>Nov 21, 2018</span></div>"]
+    tree = parse_html(
+        "<html><body><h1>What is an online course?</h1>"
+        + "".join(f"<div>{indent}<span>{i}</span>{indent}</div>" for i in ("A", "B") * 6)
+        + indent.join(parts)
+        + "</body></html>"
+    )
+    assert headline_date(tree) == "Nov 21, 2018"
