@@ -185,3 +185,13 @@ def test_korean_date_shown_under_the_headline_is_the_published_day() -> None:
     html = _guide(dateline="<p class='info'>입력 2024년 5월 3일 09:10</p>")
     published = extract_article(html, "https://example.kr/news/1")["published"]
     assert published == "2024-05-03T09:10:00Z"
+
+
+def test_meta_named_published_gives_the_date() -> None:
+    out = _article(
+        '<meta name="published" content="July 17, 2025">'
+        '<meta name="last-updated" content="August 2, 2025">',
+        f"<article><h1>Cycle lanes</h1>{_TEXT}</article>",
+    )
+    assert str(out["published"])[:10] == "2025-07-17"
+    assert str(out["modified"])[:10] == "2025-08-02"
