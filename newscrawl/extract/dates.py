@@ -11,6 +11,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
 from lxml import etree
 
+from newscrawl.extract.document import clean_space
 from newscrawl.extract.months import foreign_to_iso
 from newscrawl.extract.visible import DATE_IN_TEXT, main_element
 
@@ -294,7 +295,41 @@ def main_headline(tree: Any) -> Any:
         if heads:
             return heads[0]
     heads = tree.xpath("//h1")
-    return heads[0] if heads else None
+    return heads[0] if heads else _title_element(tree)
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\u00b7:-]\s+|\s*::\s*")
+
+
+def _title_element(tree: Any) -> Any:
+    """The first element of the body whose own text is the page's <title> or og:title: the
+    headline of a page without <h1> (site builders style a paragraph as one), or None."""
+    head = tree.find("head")
+    body = tree.find("body")
+    if head is None or body is None:
+        return None
+    titles = {clean_space(t.text) for t in head.iter("title")}
+    titles |= {
+        clean_space(m.get("content"))
+        for m in head.iter("meta")
+        if m.get("property") in ("og:title", "twitter:title")
+    }
+    # The headline without the site's name: "Ten ways | Site" -> "Ten ways".
+    titles |= {part for t in titles for part in _TITLE_SEPARATOR.split(t) if " " in part}
+    titles.discard("")
+    if not titles:
+        return None
+    longest = max(len(t) for t in titles) + 20
+    for node in body.iter():
+        text = node.text
+        if (
+            text
+            and len(text) <= longest
+            and node.tag not in _HIDDEN_TAGS
+            and clean_space(text) in titles
+        ):
+            return node
+    return None
 
 
 def headline_date(tree: Any, headline: Any = None) -> str | None:

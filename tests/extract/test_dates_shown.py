@@ -204,3 +204,12 @@ def test_indentation_between_tags_does_not_push_the_byline_date_out_of_reach() -
         + "</body></html>"
     )
     assert headline_date(tree) == "Nov 21, 2018"
+
+
+def test_a_page_without_h1_dates_by_the_paragraph_that_repeats_its_title() -> None:
+    html = (
+        "<html><head><title>Top 5 HR tools in 2026 | DianaHR</title></head><body>"
+        "<nav><p>Product</p><p>Pricing</p></nav><div><p class='framer-text'>Top 5 HR tools in"
+        f" 2026</p><p>DianaHR Team</p><p>Feb 16, 2026</p></div>{BODY}</body></html>"
+    )
+    assert headline_date(parse_html(html)) == "Feb 16, 2026"
