@@ -31,6 +31,7 @@ from newscrawl.extract.dates import (
     page_dates,
     shown_days,
     shown_reading,
+    update_note,
 )
 from newscrawl.extract.document import clean_space, parse_html
 from newscrawl.extract.encoding import decode_html
@@ -426,6 +427,9 @@ def extract_article(
     if pub:
         out["published"], out["published_raw"], prov["published"] = pub
     mod = _pick_date(mod_cands, now, dayfirst)
+    if not mod:
+        note = update_note(tree)
+        mod = _pick_date([(note, "text")], now, dayfirst) if note else None
     if mod and check_modified(out["published"], mod[0]):
         out["modified"], out["modified_raw"], prov["modified"] = mod
 

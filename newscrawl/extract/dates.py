@@ -451,16 +451,12 @@ _UNSEEN_TAGS = frozenset({"script", "style", "noscript", "template"})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
-def page_dates(tree: Any, max_chars: int = 50_000, max_dates: int = 40) -> list[str]:
-    """Return the dates written in the page's text (not in scripts or styles), in document
-    order: at most `max_dates` within about the first `max_chars` characters.
-
-    Faster than a date search over every text node: the text is gathered in one walk, and the
-    date pattern is tried only around four-digit years (every date it matches has one).
-    """
+def _page_text(tree: Any, max_chars: int) -> str:
+    """The text of the page's body (not scripts or styles), about its first `max_chars`
+    characters, text nodes joined by NUL: no date (nor its time zone) runs across two nodes."""
     body = tree.find("body")
     if body is None:
-        return []
+        return ""
     parts: list[str] = []
     seen = 0
     for node in body.iter():
@@ -474,7 +470,38 @@ def page_dates(tree: Any, max_chars: int = 50_000, max_dates: int = 40) -> list[
                 seen += len(text)
         if seen > max_chars:
             break
-    text = "\x00".join(parts)  # no date (nor its time zone) runs across two text nodes
+    return "\x00".join(parts)
+
+
+#: "Last updated:", "Page last reviewed on", "Last modified" before a date.
+_UPDATE_NOTE = re.compile(
+    r"\b(?:last|page)\s+(?:(?:updated|modified|reviewed|revised)\b|last\s+(?:updated|modified|"
+    r"reviewed|revised)\b)(?:\s*on\b)?[\s:\x00-]*",
+    re.IGNORECASE,
+)
+
+
+def update_note(tree: Any, max_chars: int = 50_000) -> str | None:
+    """The date of a "Last updated: ..." (or "Page last reviewed", "Last modified") note in the
+    page's text, often in its footer: when the page was last changed. The last such note wins
+    (a page's own note comes after any in teasers)."""
+    text = _page_text(tree, max_chars)
+    found = None
+    for note in _UPDATE_NOTE.finditer(text):
+        match = DATE_IN_TEXT.match(text, note.end())
+        if match:
+            found = match.group(0)
+    return found
+
+
+def page_dates(tree: Any, max_chars: int = 50_000, max_dates: int = 40) -> list[str]:
+    """Return the dates written in the page's text (not in scripts or styles), in document
+    order: at most `max_dates` within about the first `max_chars` characters.
+
+    Faster than a date search over every text node: the text is gathered in one walk, and the
+    date pattern is tried only around four-digit years (every date it matches has one).
+    """
+    text = _page_text(tree, max_chars)
     found: list[str] = []
     end = 0
     for year in _YEAR.finditer(text):

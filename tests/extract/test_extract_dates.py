@@ -195,3 +195,21 @@ def test_meta_named_published_gives_the_date() -> None:
     )
     assert str(out["published"])[:10] == "2025-07-17"
     assert str(out["modified"])[:10] == "2025-08-02"
+
+
+def test_a_last_updated_note_gives_the_modified_date() -> None:
+    out = _article(
+        '<meta property="article:published_time" content="2025-07-17T09:00:00+00:00">',
+        f"<article><h1>Cycle lanes</h1>{_TEXT}</article>"
+        "<footer><p>Last updated: <span>September 2, 2025</span></p></footer>",
+    )
+    assert str(out["modified"])[:10] == "2025-09-02"
+
+
+def test_update_note_takes_page_last_reviewed_and_ignores_unlabelled_dates() -> None:
+    from newscrawl.extract.dates import update_note
+
+    tree = parse_html(
+        "<html><body><p>Updated 3 May 2024</p><p>Page last reviewed on 4 May 2024</p></body></html>"
+    )
+    assert update_note(tree) == "4 May 2024"
