@@ -35,7 +35,8 @@ PRUNE_XPATH = [
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-#: Short lines that are calls to action or labels, never article prose.
+#: Short lines that are calls to action or labels (of a table of contents, of the tags, of an
+#: author's box), never article prose.
 _FURNITURE_LINE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?"
     r"|share(?: this)?(?: article| story| post)?|share on \w+|subscribe(?: now| today)?"
@@ -44,7 +45,12 @@ _FURNITURE_LINE = re.compile(
     r"|continue reading.*|skip to (?:main )?content|back to top|copy link|print|email"
     r"|(?:you|you'll|you may|you might) (?:may )?also (?:like|enjoy)|more from .{1,40}|read also"
     r"|(?:see|read) also:.*|recommended(?: for you| stories| articles)?|most (?:popular|read)"
-    r"|trending(?: now| stories)?|related coverage|more stories|up next|watch:.{0,80})\W*$",
+    r"|trending(?: now| stories)?|related coverage|more stories|up next|watch:.{0,80}"
+    r"|more:|see more:|further reading:|don'?t miss|share this content"
+    r"|share the (?:article|post|blog|story)(?: on)?"
+    r"|table of contents?(?: show| hide)?|contents|content map|on this page"
+    r"|in this (?:article|post)|jump to(?: section)?|written by|about the author|tags"
+    r"|filed under:.{0,60})\W*$",
     re.IGNORECASE,
 )
 #: A byline or date line that trafilatura keeps at the top or bottom of the text.
@@ -93,7 +99,9 @@ _NON_WORD = re.compile(r"\W+")
 #: A link to another story: "Read more: <headline>", "Related: <headline>", or a headline
 #: tagged in capitals ("Holidaymakers die after eating marmot [INSIGHT]").
 _PROMO_LINE = re.compile(
-    r"^(?i:read more|related|see also|also read|read next|more)\s*:\s*\S.{0,150}$"
+    r"^[\[(>»\s]*(?i:read more|related|see also|also read|read next|more|see more|don'?t miss"
+    r"|must read|also see|can also read|you may also (?:like|read)|watch|listen|read also"
+    r"|recommended)\s*:\s*\S.{0,150}$"
     r"|^.{10,160}\s\[[A-Z]{3,}(?: [A-Z]+)*\]$"
     r"|^(?i:also on [\w-]+(?:\.[\w-]+)+\b.{0,200})$"
 )
@@ -139,12 +147,35 @@ _DATE_LABEL = re.compile(
 )
 
 
+#: A call to follow the author or the site on social media ("Follow him on Twitter @x", "Follow
+#: Newsbeat on Instagram, Facebook and YouTube"): a tagline closing the article, not its text.
+_FOLLOW_ON = re.compile(
+    r"\bfollow (?:us|me|him|her|them|[\w@.'’-]+(?: [\w@.'’-]+){0,3}) on (?:twitter|facebook"
+    r"|instagram|x|linkedin|tiktok|youtube|threads|bluesky)\b",
+    re.IGNORECASE,
+)
+#: Most words of a closing paragraph that `_FOLLOW_ON` marks as a tagline.
+FOLLOW_WORDS = 50
+
+
+def _is_tagline(para: str) -> bool:
+    """Tell whether a paragraph asks readers to follow someone on social media (`_FOLLOW_ON`)
+    in at most `FOLLOW_WORDS` words."""
+    return len(para.split(None, FOLLOW_WORDS)) <= FOLLOW_WORDS and bool(_FOLLOW_ON.search(para))
+
+
 def tidy_body(text: str, title: str | None = None) -> str:
     """Drop repeats of the headline near the top, short furniture lines (share, subscribe,
-    bylines) and date or reading-time lines among the first and last three paragraphs."""
+    bylines), date or reading-time lines among the first and last three paragraphs and social
+    media taglines among the last three."""
     paras = [p for p in text.split("\n\n") if p and not _is_furniture(p)]
     last = len(paras) - 3
-    paras = [p for i, p in enumerate(paras) if not ((i < 3 or i >= last) and _is_dateline(p))]
+    paras = [
+        p
+        for i, p in enumerate(paras)
+        if not ((i < 3 or i >= last) and _is_dateline(p))
+        and not (i >= last and i > 0 and _is_tagline(p))
+    ]
     if title:
         head = _loose(title)
         paras = [p for i, p in enumerate(paras) if i >= 3 or _loose(p) != head]
@@ -160,10 +191,12 @@ def _paragraphs(text: str) -> str:
 _FURNITURE_CLASS = re.compile(r"caption|newsletter|share-|social-share|sharing|related")
 _WRAPPERS = frozenset({"body", "article", "main"})
 #: What a lower-cased class or id holds when its element may be furniture: a superset of the
-#: words `PRUNE_XPATH`, `_BOILERPLATE_WORD` and `_is_folded` match.
+#: words `PRUNE_XPATH`, `_BOILERPLATE_WORD`, `_POPUP_WORD`, `_DEK_WORD` and `_is_folded` match.
 _CANDIDATE_WORD = re.compile(
     r"caption|newsletter|shar|related|ccordion|faq|disc(?:laimer|losure)|co(?:okie|nsent|pyright)"
     r"|author|bio|promo|cta|latest|desktop|mobile|print"
+    r"|sub-?(?:title|hea?d|line)|dek|deck|standfirst|strapline"
+    r"|tooltip|popover|hovercard|rollover|popup|modal"
 )
 #: A lower-cased class word or id of a block that is never article text: a disclaimer,
 #: disclosure or copyright notice, a cookie or consent notice, an author's bio box, a promotion
@@ -177,6 +210,12 @@ _BOILERPLATE_WORD = re.compile(
     r"|(?:show|visible)[-_](?:on[-_])?mobile"
     r"|print[-_](?:only|header|footer)|(?:show|visible)[-_](?:for[-_]|on[-_])?print"
 )
+#: A lower-cased class word or id of a box shown only on demand: a tooltip, a hover card (a
+#: person's latest headlines shown over their name), a pop-up or modal dialog (a form's
+#: "thank you" message, a sign-up box). Its text is not the article's, though it may sit inside
+#: a paragraph; the links and buttons that open one ("open-popup") are not matched.
+_POPUP_WORD = re.compile(r"tooltip|popover|hovercard|rollover|(?:^|[-_])(?:popup|modal)$")
+_OPENERS = frozenset({"a", "button"})
 #: Class words that name the topic of the page, not the role of the block ("tag-cookies").
 _TOPIC_CLASS = ("tag-", "category-", "categories-", "topic-")
 
@@ -232,11 +271,37 @@ def _furniture_kind(node: etree._Element) -> int:
         return 5
     if tag not in _WRAPPERS and tag != "html" and _is_boilerplate_block(node):
         return BOILERPLATE_KIND
+    if tag not in _WRAPPERS and tag not in _OPENERS and _is_popup(node):
+        return BOILERPLATE_KIND
+    if tag in _DEK_TAGS and _is_dek(node):
+        return DEK_KIND
     return -1
 
 
-#: The index, after the `PRUNE_XPATH` expressions, of blocks matched by `_is_boilerplate_block`.
+#: The index, after the `PRUNE_XPATH` expressions, of blocks matched by `_is_boilerplate_block`,
+#: and that of the standfirsts matched by `_is_dek`.
 BOILERPLATE_KIND = len(PRUNE_XPATH)
+DEK_KIND = BOILERPLATE_KIND + 1
+#: A lower-cased class word of a standfirst: the summary printed under the headline ("dek").
+_DEK_WORD = re.compile(
+    r"(?:^|[_-])(?:sub-?title|sub-?head(?:line)?|sub-?hed|subline|dek|deck|standfirst"
+    r"|strapline|articledek)(?:$|[_-])"
+)
+_DEK_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "div", "span"})
+
+
+def _is_dek(node: etree._Element) -> bool:
+    """Tell whether an element is the standfirst beside the headline: a block classed as a
+    subtitle or dek (`_DEK_WORD`), without paragraphs of its own, whose parent holds the <h1>.
+    Extractors keep it as the first paragraph, but it summarises the article, it is not part of
+    its text (and an in-body subheading classed "subtitle" has no <h1> beside it)."""
+    cls = node.get("class")
+    if not cls or not any(_DEK_WORD.search(word) for word in cls.lower().split()):
+        return False
+    parent = node.getparent()
+    if parent is None or all(child.tag != "h1" for child in parent):
+        return False
+    return node.tag == "p" or node.find(".//p") is None
 
 
 def _is_boilerplate_block(node: etree._Element) -> bool:
@@ -248,16 +313,35 @@ def _is_boilerplate_block(node: etree._Element) -> bool:
     )
 
 
+def _is_popup(node: etree._Element) -> bool:
+    """Tell whether an element is a box shown only on demand: its class words or id say so
+    (`_POPUP_WORD`; utility classes styling a state, "group-hover/popover:bg-white", do not
+    count), unless it is an inline element around another such element: then it wraps the box
+    and the words that open it (the name a hover card is about), which belong to the sentence."""
+    if not _names_popup(node):
+        return False
+    if node.tag not in _INLINE_TAGS:
+        return True
+    return not any(_names_popup(inner) for inner in node.iterdescendants() if inner.attrib)
+
+
+def _names_popup(node: etree._Element) -> bool:
+    """Tell whether an element's class words or id name a box shown only on demand."""
+    words = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+    return any(_POPUP_WORD.search(word) and ":" not in word for word in words)
+
+
 def prune_furniture(tree: etree._Element, unfold: bool = False) -> None:
-    """Remove caption, share, newsletter and related-links blocks (`PRUNE_XPATH`) and blocks
-    whose class names boilerplate (`_is_boilerplate_block`), unless a match is so large that it
-    must be a wrapper holding the article itself; with `unfold`, then open the folding blocks
-    that remain (`unfold_panels`).
+    """Remove caption, share, newsletter and related-links blocks (`PRUNE_XPATH`), blocks
+    whose class names boilerplate (`_is_boilerplate_block`) and the standfirst (`_is_dek`),
+    unless a match is so large that it must be a wrapper holding the article itself, and
+    paragraphs that only link to other stories (`prune_link_paragraphs`); with `unfold`, then
+    open the folding blocks that remain (`unfold_panels`).
 
     One walk over the tree finds the matches of every expression; they are then removed
     expression by expression, as if each were evaluated after the previous removals.
     """
-    found: list[list[etree._Element]] = [[] for _ in range(BOILERPLATE_KIND + 1)]
+    found: list[list[etree._Element]] = [[] for _ in range(DEK_KIND + 1)]
     folded: list[etree._Element] = []
     for node in _furniture_candidates(tree):
         kind = _furniture_kind(node)
@@ -267,9 +351,76 @@ def prune_furniture(tree: etree._Element, unfold: bool = False) -> None:
             folded.append(node)
     if any(found):
         _remove_furniture(tree, found)
+    prune_link_paragraphs(tree)
     if folded:
         root = tree.getroottree().getroot()
         _unfold([node for node in folded if _attached(node, root)])
+
+
+#: Paragraphs holding a link, the candidates of `prune_link_paragraphs`.
+_LINKING_PARAGRAPHS = etree.XPath("//p[.//a]")
+#: Fewest words of a paragraph that is only a link for `prune_link_paragraphs` to remove it,
+#: and of one written in capitals.
+LINK_PARAGRAPH_WORDS = 3
+SHOUTED_LINK_WORDS = 4
+
+
+def _link_only(para: etree._Element) -> str | None:
+    """Return the text of a paragraph when it is all link text (`LINK_PARAGRAPH_WORDS` words
+    or more), else None."""
+    text = " ".join("".join(para.itertext()).split())
+    if len(text.split(None, LINK_PARAGRAPH_WORDS)) < LINK_PARAGRAPH_WORDS:
+        return None
+    linked = sum(len(" ".join("".join(a.itertext()).split())) for a in para.iter("a"))
+    return text if linked >= LINK_SHARE * len(text) else None
+
+
+#: The share of a paragraph's characters that must be link text for `_link_only`.
+LINK_SHARE = 0.95
+
+
+def prune_link_paragraphs(tree: etree._Element) -> None:
+    """Remove paragraphs that are nothing but a link to another story: one written in capitals
+    (a headline shouted between paragraphs), and those that end their block after its prose
+    (a run of related headlines under the article). A list of links with no prose before it in
+    its block may be the article itself (a round-up) and stays."""
+    runs: dict[etree._Element, list[etree._Element]] = {}
+    for para in _LINKING_PARAGRAPHS(tree):
+        text = _link_only(para)
+        if text is None or (para.tail and para.tail.strip()):
+            continue
+        parent = para.getparent()
+        if parent is None:
+            continue
+        if text.isupper() and len(text.split(None, SHOUTED_LINK_WORDS)) >= SHOUTED_LINK_WORDS:
+            parent.remove(para)
+        else:
+            runs.setdefault(parent, []).append(para)
+    for parent, paras in runs.items():
+        _remove_trailing_links(parent, set(paras))
+
+
+def _remove_trailing_links(parent: etree._Element, linked: set[etree._Element]) -> None:
+    """Remove the link-only paragraphs (`linked`) that end a block's children, when a paragraph
+    of prose comes before them."""
+    trailing: list[etree._Element] = []
+    children = [child for child in parent if isinstance(child.tag, str)]
+    i = len(children) - 1
+    while i >= 0:
+        child = children[i]
+        if child in linked:
+            trailing.append(child)
+        elif "".join(child.itertext()).strip():
+            break
+        i -= 1
+    if not trailing:
+        return
+    prose = any(
+        child.tag == "p" and "".join(child.itertext()).strip() for child in children[: i + 1]
+    )
+    if prose:
+        for para in trailing:
+            parent.remove(para)
 
 
 def _remove_furniture(tree: etree._Element, found: list[list[etree._Element]]) -> None:

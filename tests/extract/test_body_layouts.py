@@ -9,6 +9,7 @@ from newscrawl.extract.text import (
     paragraph_container,
     paragraphs_from_breaks,
     prune_furniture,
+    prune_link_paragraphs,
     restore_headings,
     tidy_body,
 )
@@ -378,3 +379,89 @@ def test_a_different_text_with_a_fair_share_of_the_page_is_kept() -> None:
         for i in range(5)
     )
     assert _container_retry(own) == own
+
+
+def test_standfirst_beside_the_headline_is_pruned() -> None:
+    tree = parse_html(
+        "<html><body><article><header><h1>The future of banking</h1><h2 class='article-dek'>"
+        "Neo-banks won young customers; now they must keep them.</h2></header>"
+        f"<div class='body'>{_paras('Body', 6)}</div></article></body></html>"
+    )
+    prune_furniture(tree)
+    text = tree.text_content()
+    assert "Body paragraph 5" in text and "keep them" not in text
+
+
+def test_subheading_classed_subtitle_inside_the_body_is_kept() -> None:
+    text = _pruned("<h2 class='subtitle'>Why branches closed</h2>" + _paras("More", 2))
+    assert "Why branches closed" in text
+
+
+def _linked(tail: str) -> str:
+    """Return the text left of an article with `tail` after its paragraphs, once
+    `prune_link_paragraphs` has run."""
+    tree = parse_html(f"<html><body><article>{_paras('Body', 4)}{tail}</article></body></html>")
+    prune_link_paragraphs(tree)
+    return tree.text_content()
+
+
+def test_headline_link_in_capitals_is_pruned() -> None:
+    text = _linked(
+        "<p><strong><a href='/other'>BANK OPENS ITS FIRST BRANCH IN A DECADE</a></strong></p>"
+        + _paras("After", 2)
+    )
+    assert "After paragraph 1" in text and "FIRST BRANCH" not in text
+
+
+def test_trailing_links_after_the_prose_are_pruned() -> None:
+    text = _linked(
+        "<p><a href='/a'>Who will open the next neo-bank in 2026?</a></p>"
+        "<p><a href='/b'>Savings rates climb for a third month</a></p>"
+    )
+    assert "Body paragraph 3" in text and "next neo-bank" not in text and "third month" not in text
+
+
+def test_links_followed_by_prose_are_kept() -> None:
+    text = _linked(
+        "<p><a href='/a'>Who will open the next neo-bank in 2026?</a></p>" + _paras("X", 1)
+    )
+    assert "next neo-bank" in text
+
+
+def test_hover_card_inside_a_paragraph_is_pruned() -> None:
+    text = _pruned(
+        "<p>The bill was backed by Rep. <span class='rollover-people'><a href='/p/ana'>Ana Ruiz</a>"
+        "<span class='rollover-people-block'><a href='/1'>Ruiz doubles down on bank fees</a>"
+        "</span></span> and passed on Tuesday.</p>"
+    )
+    assert "backed by Rep. Ana Ruiz and passed" in " ".join(text.split())
+    assert "doubles down" not in text
+
+
+def test_links_that_open_a_popup_are_kept() -> None:
+    text = _pruned("<p>Read the <a class='external-popup' href='/r'>annual report</a> here.</p>")
+    assert "annual report" in text
+
+
+def test_promo_and_label_lines_are_dropped() -> None:
+    body = "\n\n".join(
+        [
+            "Table of Contents",
+            "Banks are closing branches across the country as customers move to their phones.",
+            "[Related: Savings rates climb for a third month]",
+            "More:",
+            "Most customers said they had not been inside a branch for more than a year.",
+        ]
+    )
+    assert tidy_body(body) == "\n\n".join(body.split("\n\n")[1::3])
+
+
+def test_closing_social_media_tagline_is_dropped() -> None:
+    body = "\n\n".join(
+        [
+            "Banks are closing branches across the country as customers move to their phones.",
+            "Most customers said they had not been inside a branch for more than a year.",
+            "Ana Ruiz covers personal finance. Follow her on Twitter @anaruiz.",
+        ]
+    )
+    assert tidy_body(body) == "\n\n".join(body.split("\n\n")[:2])
