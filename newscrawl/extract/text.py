@@ -6,6 +6,7 @@ import copy
 import html
 import re
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import filterfalse
 from typing import Any
@@ -725,6 +726,15 @@ def drop_repeated_run(text: str) -> str:
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 #: A subheading longer than this (in words) is not restored by `restore_headings`.
 HEADING_WORDS = 20
+#: How many loose characters of the page's text around a block `restore_headings` compares with
+#: the paragraphs of the text on either side of it (at least `FLOW_MIN_CHARS` of a paragraph).
+FLOW_CHARS = 40
+FLOW_MIN_CHARS = 12
+#: Characters of the page's text (without surrounding spaces) read on each side of a block: as
+#: many as a loose text of `FLOW_CHARS` takes, most of the time.
+_FLOW_RAW = FLOW_CHARS * 3 // 2
+#: Elements whose text is not shown as part of the page's flow.
+_UNSHOWN = frozenset({"script", "style", "noscript", "template"})
 
 
 def _para_key(text: str, size: int = 400) -> str:
@@ -735,11 +745,11 @@ def _para_key(text: str, size: int = 400) -> str:
 
 def _headings_between_paragraphs(
     tree: etree._Element,
-) -> list[tuple[etree._Element, etree._Element, etree._Element]]:
-    """Return (block, paragraph before, paragraph after) for the subheadings and block quotes
-    (not embedded posts) of the page, with the nearest <p> elements before and after each in
-    document order (one walk)."""
-    found: list[tuple[etree._Element, etree._Element, etree._Element]] = []
+) -> list[tuple[etree._Element, etree._Element, etree._Element | None]]:
+    """Return (block, paragraph before, paragraph after or None) for the subheadings and block
+    quotes (not embedded posts) that follow a paragraph (<p>) in the page, with the nearest <p>
+    elements before and after each in document order (one walk)."""
+    found: list[tuple[etree._Element, etree._Element, etree._Element | None]] = []
     before: etree._Element | None = None
     pending: list[tuple[etree._Element, etree._Element]] = []
     quote: etree._Element | None = None  # the block quote being walked: its <p>s are its own
@@ -757,11 +767,72 @@ def _headings_between_paragraphs(
                 if _EMBED.search(f"{node.get('class', '')} {node.get('id', '')}"):
                     continue
             pending.append((node, before))
-    return found
+    return found + [(heading, prev, None) for heading, prev in pending]
 
 
 #: Classes of block quotes that embed a social media post rather than quote someone.
 _EMBED = re.compile(r"twitter|tweet|instagram|tiktok|facebook|embed|reddit", re.IGNORECASE)
+
+
+def _text_after(node: etree._Element) -> str:
+    """Return the start (`FLOW_CHARS` loose characters) of the page's text after an element."""
+    parts: list[str] = []
+    size = 0
+    current: etree._Element | None = node
+    while current is not None and size < _FLOW_RAW:
+        if current.tail:
+            parts.append(current.tail)
+            size += len(current.tail.strip())
+        for sib in current.itersiblings():
+            if sib.tag not in _UNSHOWN:
+                for part in sib.itertext():
+                    parts.append(part)
+                    size += len(part.strip())
+                    if size >= _FLOW_RAW:
+                        break
+            if sib.tail:
+                parts.append(sib.tail)
+                size += len(sib.tail.strip())
+            if size >= _FLOW_RAW:
+                break
+        current = current.getparent()
+    return _loose("".join(parts))[:FLOW_CHARS]
+
+
+def _reversed_text(node: etree._Element) -> Iterator[str]:
+    """Yield the text inside an element (not its tail), last piece first."""
+    for child in reversed(node):
+        if child.tail:
+            yield child.tail
+        if child.tag not in _UNSHOWN:
+            yield from _reversed_text(child)
+    if node.text:
+        yield node.text
+
+
+def _text_before(node: etree._Element) -> str:
+    """Return the end (`FLOW_CHARS` loose characters) of the page's text before an element."""
+    parts: list[str] = []
+    size = 0
+    current: etree._Element | None = node
+    while current is not None and size < _FLOW_RAW:
+        for sib in current.itersiblings(preceding=True):
+            if sib.tail:
+                parts.append(sib.tail)
+                size += len(sib.tail.strip())
+            if sib.tag not in _UNSHOWN:
+                for part in _reversed_text(sib):
+                    parts.append(part)
+                    size += len(part.strip())
+                    if size >= _FLOW_RAW:
+                        break
+            if size >= _FLOW_RAW:
+                break
+        current = current.getparent()
+        if current is not None and current.text:
+            parts.append(current.text)
+            size += len(current.text.strip())
+    return _loose("".join(reversed(parts)))[-FLOW_CHARS:]
 
 
 def restore_headings(tree: etree._Element, text: str) -> str:
@@ -769,16 +840,23 @@ def restore_headings(tree: etree._Element, text: str) -> str:
     it kept.
 
     A heading (h2-h6, at most `HEADING_WORDS` words) or a <blockquote> (a pull quote; not an
-    embedded post) whose nearest paragraphs (<p>) before and after it in the page are
-    consecutive paragraphs of the text is inserted between them.
+    embedded post), or a run of them (a heading and its subheading), is inserted between two
+    consecutive paragraphs of the text when, in the page's flow of text, the first ends right
+    before it and the second starts right after it, whatever elements hold them (paragraphs,
+    list items, table cells, lines of a <div>); or, failing that, when its nearest paragraphs
+    (<p>) before and after it in the page are consecutive paragraphs of the text.
     """
     paras = text.split("\n\n")
-    blocks = _headings_between_paragraphs(tree) if len(paras) > 1 else []
-    if not blocks:
+    found = _headings_between_paragraphs(tree) if len(paras) > 1 else []
+    if not found:
         return text
+    blocks = [block for block, _, _ in found]
+    titles = [clean_space(" ".join(block.itertext())) for block in blocks]
+    # The loose start of each paragraph (extracted text has its spaces collapsed already).
+    heads = [_para_key(para, 120) for para in paras]
+    inserts = _inserts_by_flow(blocks, titles, paras, heads)
     index: dict[str, int] = {}
-    for i, para in enumerate(paras):
-        key = _para_key(para, 120)  # extracted text has its spaces collapsed already
+    for i, key in enumerate(heads):
         if len(key) >= 20:
             index.setdefault(key, i)
     keys: dict[etree._Element, int | None] = {}
@@ -789,25 +867,78 @@ def restore_headings(tree: etree._Element, text: str) -> str:
             keys[para] = index.get(_para_key(" ".join(para.itertext())))
         return keys[para]
 
-    inserts: dict[int, str] = {}
-    for heading, before, after in blocks:
+    restored = {title for run in inserts.values() for title in run}
+    for (block, before, after), title in zip(found, titles, strict=True):
+        if after is None or title in restored or not _restorable(block, title):
+            continue
         at = position(after)
         if at is None or at == 0 or at in inserts or position(before) != at - 1:
             continue
-        title = clean_space(" ".join(heading.itertext()))
-        if not title or (heading.tag != "blockquote" and len(title.split()) > HEADING_WORDS):
-            continue
-        if _loose(paras[at - 1]) == _loose(title):
-            continue
-        inserts[at] = title
+        if _loose(paras[at - 1]) != _loose(title):
+            inserts[at] = [title]
     if not inserts:
         return text
     out: list[str] = []
     for i, para in enumerate(paras):
-        if i in inserts:
-            out.append(inserts[i])
+        out += inserts.get(i, ())
         out.append(para)
     return "\n\n".join(out)
+
+
+def _inserts_by_flow(
+    blocks: list[etree._Element], titles: list[str], paras: list[str], heads: list[str]
+) -> dict[int, list[str]]:
+    """Return {paragraph index: texts to insert before it} for the runs of blocks that sit in
+    the page's flow of text between the end of one paragraph and the start of the next
+    (`restore_headings`); `heads` holds the paragraphs' loose starts (`_para_key`)."""
+    text = "\n\n".join(paras)
+    # Blocks the text holds already (most kept headings) are not looked for.
+    todo = [i for i, title in enumerate(titles) if title and title not in text]
+    if not todo:
+        return {}
+    starts: dict[str, list[int]] = {}
+    for i, head in enumerate(heads):
+        if i and len(head) >= FLOW_MIN_CHARS:
+            starts.setdefault(head[:FLOW_MIN_CHARS], []).append(i)
+    keys = {i: _loose(titles[i]) for i in todo}
+    inserts: dict[int, list[str]] = {}
+    first = 0
+    while first < len(todo):
+        # A run of blocks that follow one another in the flow (a heading and its subheading).
+        last = first
+        after = _text_after(blocks[todo[last]])
+        while last + 1 < len(todo) and _starts_with(after, keys[todo[last + 1]]):
+            last += 1
+            after = _text_after(blocks[todo[last]])
+        run = todo[first : last + 1]
+        first = last + 1
+        candidates = starts.get(after[:FLOW_MIN_CHARS])
+        if not candidates or not all(_restorable(blocks[i], titles[i]) for i in run):
+            continue
+        before = _text_before(blocks[run[0]])
+        for at in candidates:
+            if at in inserts or not after.startswith(heads[at][:FLOW_CHARS]):
+                continue
+            end = _loose(paras[at - 1][-_FLOW_RAW:])[-FLOW_CHARS:]
+            if len(end) < FLOW_MIN_CHARS or not before.endswith(end):
+                continue
+            if not any(keys[i] in (_loose(paras[at - 1]), _loose(paras[at])) for i in run):
+                inserts[at] = [titles[i] for i in run]
+                break
+    return inserts
+
+
+def _starts_with(flow: str, key: str) -> bool:
+    """Tell whether a loose text of the page's flow starts with a block's loose text."""
+    return bool(key) and flow.startswith(key[:FLOW_CHARS])
+
+
+def _restorable(block: etree._Element, title: str) -> bool:
+    """Tell whether `restore_headings` may put back a block with this text: not empty, and
+    for a heading at most `HEADING_WORDS` words."""
+    if not title:
+        return False
+    return block.tag == "blockquote" or len(title.split()) <= HEADING_WORDS
 
 
 #: Inline elements: part of the paragraph around them (`paragraphs_from_breaks`).

@@ -140,6 +140,30 @@ def test_dropped_subheading_in_its_own_wrapper_is_restored() -> None:
     assert restore_headings(tree, f"{first}\n\n{second}") == f"{first}\n\nStatistics\n\n{second}"
 
 
+def test_dropped_subheading_before_a_list_is_restored() -> None:
+    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    item = "Fridges keep food fresh for a week or more in most homes."
+    tree = parse_html(
+        f"<html><body><div><p>{first}</p><h3>What to buy first</h3><ul><li>{item}</li>"
+        "<li>Washers save hours.</li></ul></div></body></html>"
+    )
+    assert restore_headings(tree, f"{first}\n\n- {item}\n\n- Washers save hours.") == (
+        f"{first}\n\nWhat to buy first\n\n- {item}\n\n- Washers save hours."
+    )
+
+
+def test_dropped_heading_and_its_subheading_are_both_restored() -> None:
+    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    tree = parse_html(
+        f"<html><body><div><p>{first}</p><h2>Statistics</h2><h3>Who owns what</h3>"
+        f"<p>{second}</p></div></body></html>"
+    )
+    assert restore_headings(tree, f"{first}\n\n{second}") == (
+        f"{first}\n\nStatistics\n\nWho owns what\n\n{second}"
+    )
+
+
 def test_links_to_other_stories_are_dropped() -> None:
     text = "\n\n".join(
         [
