@@ -133,18 +133,39 @@ def _is_furniture(para: str) -> bool:
 
 def _is_dateline(para: str) -> bool:
     """Tell whether a paragraph only dates the article or gives its reading time ("Written on
-    12 December 2025", "Dec 18, 2025 · 10 min read", "Updated: 2025-03-04 10:00")."""
+    12 December 2025", "Dec 18, 2025 · 10 min read", "Updated: 2025-03-04 10:00", "UPDATED:
+    Tue., Nov. 19, 2019", "Updated at 1:23 p.m.", "November 19, 2019 / 12:21 AM / Updated 14
+    hours ago"): a date, a reading time, or a labelled clock time, with nothing else than
+    weekdays, times and labels."""
     if len(para) > 80:
         return False
-    rest = DATE_IN_TEXT.sub(" ", para, count=2)
+    rest = _SHORT_DATE.sub(" ", DATE_IN_TEXT.sub(" ", para, count=2), count=2)
     if rest == para and not _READ_TIME.search(para):
-        return False
+        timed = _CLOCK_TIME.sub(" ", para)
+        if timed == para or not _DATE_LABEL.search(timed):
+            return False
+    rest = _WEEKDAY.sub(" ", _CLOCK_TIME.sub(" ", rest))
     return not _READ_TIME.sub(" ", _DATE_LABEL.sub(" ", rest)).strip(" \t-–—|·•⋅,.:;/()")
 
 
 _READ_TIME = re.compile(r"\b\d+(?:\s*[-–]\s*\d+)?\s*(?:min(?:ute)?s?|mins?)(?:\s+read)?\b", re.I)
 _DATE_LABEL = re.compile(
-    r"\b(?:published|updated|last\s+updated|posted|written|modified|on|at|date|read)\b", re.I
+    r"\b(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|reviewed)|written|on|at"
+    r"|date|read)\b",
+    re.I,
+)
+#: A date with an abbreviated month and a full stop ("Nov. 19, 2019"), which `DATE_IN_TEXT`
+#: does not read; a clock time ("12:21 AM", "1:23 p.m.") or a time ago ("14 hours ago"); a weekday.
+_SHORT_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.\s+\d{1,2},?\s+\d{4}\b", re.I
+)
+_CLOCK_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\b\.?)?(?:\s+[A-Z]{2,4}\b)?"
+    r"|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b",
+    re.I,
+)
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?", re.I
 )
 
 
@@ -273,16 +294,17 @@ def _furniture_kind(node: etree._Element) -> int:
     if tag not in _WRAPPERS and tag != "html" and _is_boilerplate_block(node):
         return BOILERPLATE_KIND
     if tag not in _WRAPPERS and tag not in _OPENERS and _is_popup(node):
-        return BOILERPLATE_KIND
+        return POPUP_KIND
     if tag in _DEK_TAGS and _is_dek(node):
         return DEK_KIND
     return -1
 
 
 #: The index, after the `PRUNE_XPATH` expressions, of blocks matched by `_is_boilerplate_block`,
-#: and that of the standfirsts matched by `_is_dek`.
+#: that of the standfirsts matched by `_is_dek` and that of the on-demand boxes (`_is_popup`).
 BOILERPLATE_KIND = len(PRUNE_XPATH)
 DEK_KIND = BOILERPLATE_KIND + 1
+POPUP_KIND = DEK_KIND + 1
 #: A lower-cased class word of a standfirst: the summary printed under the headline ("dek").
 _DEK_WORD = re.compile(
     r"(?:^|[_-])(?:sub-?title|sub-?head(?:line)?|sub-?hed|subline|dek|deck|standfirst"
@@ -342,7 +364,7 @@ def prune_furniture(tree: etree._Element, unfold: bool = False) -> None:
     One walk over the tree finds the matches of every expression; they are then removed
     expression by expression, as if each were evaluated after the previous removals.
     """
-    found: list[list[etree._Element]] = [[] for _ in range(DEK_KIND + 1)]
+    found: list[list[etree._Element]] = [[] for _ in range(POPUP_KIND + 1)]
     folded: list[etree._Element] = []
     for node in _furniture_candidates(tree):
         kind = _furniture_kind(node)
@@ -424,18 +446,33 @@ def _remove_trailing_links(parent: etree._Element, linked: set[etree._Element]) 
             parent.remove(para)
 
 
+#: Furniture is removed when its text is shorter than `FURNITURE_CHARS` characters and
+#: `FURNITURE_SHARE` of the page's text (a larger match must be a wrapper holding the article);
+#: an on-demand box (`_is_popup`) when it is shorter than `POPUP_SHARE` of the page's text.
+FURNITURE_CHARS = 3000
+FURNITURE_SHARE = 0.25
+POPUP_SHARE = 0.5
+
+
 def _remove_furniture(tree: etree._Element, found: list[list[etree._Element]]) -> None:
     """Remove the furniture `prune_furniture` found, kind by kind."""
     root = tree.getroottree().getroot()
     body = first_descendant(tree, "body")
     body_len = (_joined_len(body) if body is not None else 0) or 1
-    for nodes in found:
+    for kind, nodes in enumerate(found):
+        # A box shown on demand may be long (a cookie dialog listing each cookie): only one
+        # holding most of the page's text could be the article.
+        limit = (
+            POPUP_SHARE * body_len
+            if kind == POPUP_KIND
+            else min(FURNITURE_CHARS, body_len * FURNITURE_SHARE)
+        )
         for node in nodes:
             parent = node.getparent()
             if parent is None or not _attached(node, root):
                 continue
             size = _joined_len(node)
-            if size < 2000 and size < body_len * 0.25:
+            if size < limit:
                 if node.tail and node.tail.strip():
                     prev = node.getprevious()
                     if prev is not None:

@@ -489,3 +489,43 @@ def test_closing_social_media_tagline_is_dropped() -> None:
         ]
     )
     assert tidy_body(body) == "\n\n".join(body.split("\n\n")[:2])
+
+
+def _long_page(paragraphs: int, block: str) -> str:
+    """Return the text left of a long article page holding `block` after `prune_furniture`."""
+    tree = parse_html(
+        f"<html><body><article>{_paras('Body', paragraphs)}{block}</article></body></html>"
+    )
+    prune_furniture(tree)
+    return tree.text_content()
+
+
+def test_long_settings_dialog_is_pruned() -> None:
+    rows = "".join(
+        f"<p>Preference {i} keeps the choices you made on this website for up to a year.</p>"
+        for i in range(45)
+    )
+    text = _long_page(24, f"<div class='privacy-settings-modal'>{rows}</div>")
+    assert "Body paragraph 23" in text and "Preference 0 keeps" not in text
+
+
+def test_disclaimer_block_of_a_few_paragraphs_is_pruned() -> None:
+    rows = "".join(
+        f"<p>Risk {i}: funds may lose value, and past performance does not guarantee future"
+        " results for any investor or any of the share classes described above.</p>"
+        for i in range(16)
+    )
+    text = _long_page(40, f"<div class='fund-disclaimer'>{rows}</div>")
+    assert "Body paragraph 39" in text and "past performance" not in text
+
+
+def test_datelines_with_weekdays_and_clock_times_are_dropped() -> None:
+    body = "\n\n".join(
+        [
+            "UPDATED: Tue., Nov. 19, 2019",
+            "Banks are closing branches across the country as customers move to their phones.",
+            "Most customers said they had not been inside a branch for more than a year.",
+            "Updated at 1:23 p.m.",
+        ]
+    )
+    assert tidy_body(body) == "\n\n".join(body.split("\n\n")[1:3])
