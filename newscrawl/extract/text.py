@@ -139,7 +139,7 @@ def _is_dateline(para: str) -> bool:
     weekdays, times and labels."""
     if len(para) > 80:
         return False
-    rest = _SHORT_DATE.sub(" ", DATE_IN_TEXT.sub(" ", para, count=2), count=2)
+    rest = DATE_IN_TEXT.sub(" ", para, count=2)
     if rest == para and not _READ_TIME.search(para):
         timed = _CLOCK_TIME.sub(" ", para)
         if timed == para or not _DATE_LABEL.search(timed):
@@ -154,11 +154,7 @@ _DATE_LABEL = re.compile(
     r"|date|read)\b",
     re.I,
 )
-#: A date with an abbreviated month and a full stop ("Nov. 19, 2019"), which `DATE_IN_TEXT`
-#: does not read; a clock time ("12:21 AM", "1:23 p.m.") or a time ago ("14 hours ago"); a weekday.
-_SHORT_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.\s+\d{1,2},?\s+\d{4}\b", re.I
-)
+#: A clock time ("12:21 AM", "1:23 p.m.") or a time ago ("14 hours ago"); a weekday.
 _CLOCK_TIME = re.compile(
     r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\b\.?)?(?:\s+[A-Z]{2,4}\b)?"
     r"|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b",
