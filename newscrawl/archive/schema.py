@@ -210,12 +210,19 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_frontier_run ON frontier (last_run, source, state)")
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """When each host may next be fetched, for the robots.txt Crawl-delay the worker processes
+    of a crawl share (`newscrawl.pacing`)."""
+    db.execute("CREATE TABLE host_pacing (host TEXT PRIMARY KEY, next_allowed REAL NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Every column of the articles table at `SCHEMA_VERSION`.

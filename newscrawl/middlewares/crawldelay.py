@@ -1,7 +1,8 @@
 """Honour robots.txt ``Crawl-delay``, which Scrapy's robots middleware parses but ignores.
 
 Requests to a host whose robots.txt sets a crawl delay are spaced at least that far apart,
-whatever AutoThrottle or concurrency settings say.
+whatever AutoThrottle or concurrency settings say, and across the worker processes of a crawl
+(`newscrawl.pacing`) when there are several.
 """
 
 from __future__ import annotations
@@ -15,21 +16,30 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from newscrawl.pacing import HostPacing
+
 
 class CrawlDelayMiddleware:
     """Space requests per host by robots.txt Crawl-delay (capped: NEWSCRAWL_MAX_CRAWL_DELAY)."""
 
-    def __init__(self, crawler: Any, max_delay: float) -> None:
+    def __init__(self, crawler: Any, max_delay: float, workers: int = 1) -> None:
         self.crawler = crawler
         self.max_delay = max_delay
+        self.workers = workers
         self.next_allowed: dict[str, float] = {}
+        self.pacing: HostPacing | None = None
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
             "USER_AGENT"
         )
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlDelayMiddleware:
-        return cls(crawler, crawler.settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 60.0))
+        settings = crawler.settings
+        return cls(
+            crawler,
+            settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 60.0),
+            settings.getint("NEWSCRAWL_WORKERS", 1),
+        )
 
     def _robots_parser(self, netloc: str) -> Any:
         engine = getattr(self.crawler, "engine", None)
@@ -51,6 +61,17 @@ class CrawlDelayMiddleware:
             return 0.0
         return min(float(delay or 0.0), self.max_delay)
 
+    def _shared_pacing(self) -> HostPacing | None:
+        """The archive's pacing when other worker processes fetch too (else None)."""
+        if self.workers <= 1:
+            return None
+        if self.pacing is None:
+            session = getattr(getattr(self.crawler, "spider", None), "session", None)
+            if session is None:
+                return None
+            self.pacing = HostPacing(session.archive)
+        return self.pacing
+
     async def process_request(self, request: Any, spider: Any = None) -> None:
         if request.url.endswith("/robots.txt"):
             return None
@@ -58,9 +79,14 @@ class CrawlDelayMiddleware:
         delay = self.crawl_delay(netloc)
         if delay <= 0:
             return None
-        now = time.monotonic()
-        start = max(now, self.next_allowed.get(netloc, now))
-        self.next_allowed[netloc] = start + delay
+        shared = self._shared_pacing()
+        if shared is not None:
+            now = time.time()
+            start = shared.reserve(netloc, delay, now)
+        else:
+            now = time.monotonic()
+            start = max(now, self.next_allowed.get(netloc, now))
+            self.next_allowed[netloc] = start + delay
         if start > now:
             await maybe_deferred_to_future(deferLater(reactor, start - now, lambda: None))
         return None

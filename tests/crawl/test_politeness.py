@@ -65,9 +65,11 @@ def server() -> Iterator[str]:
     httpd.server_close()
 
 
+@pytest.mark.parametrize("processes", [1, 2])
 def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
-    server: str, tmp_path: Path
+    server: str, tmp_path: Path, processes: int
 ) -> None:
+    """With two worker processes sharing the pages, their requests together keep the delay."""
     result = CliRunner().invoke(
         cli,
         [
@@ -79,6 +81,8 @@ def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
             "AUTOTHROTTLE_ENABLED=false",
             "-s",
             "NEWSCRAWL_PROGRESS_INTERVAL=0",
+            "-s",
+            f"NEWSCRAWL_PROCESSES={processes}",
         ],
     )
     assert result.exit_code == 0, result.output
