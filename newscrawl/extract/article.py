@@ -28,10 +28,14 @@ from newscrawl.extract.dates import (
     headline_dateline,
     is_ambiguous_numeric,
     normalize_date,
+    original_note,
     page_dates,
     shown_days,
     shown_reading,
     update_note,
+)
+from newscrawl.extract.dates import (
+    forget_tree as forget_dates,
 )
 from newscrawl.extract.document import clean_space, parse_html
 from newscrawl.extract.encoding import decode_html
@@ -137,10 +141,15 @@ def _pick_date(
     iso, raw, src = usable[0]
     day = _local_day(iso, raw)
     later = [c for c in usable[1:] if c[2] not in _UNSTRUCTURED]
-    og = any(c[2] == _OG_PUBLISHED for c in usable)
+    og_days = [_local_day(c[0], c[1]) for c in usable if c[2] == _OG_PUBLISHED]
+    og = bool(og_days)
     # With article:published_time only a later structured date of another day may replace the
-    # first one: without such a date there is nothing to check.
-    replaceable = not og or any(_local_day(c[0], c[1]) != day for c in later)
+    # first one: without such a date there is nothing to check. When article:published_time
+    # states the first date's day too, two declarations agree: a third one does not outvote them.
+    replaceable = not og or (
+        (src == _OG_PUBLISHED or og_days[0] != day)
+        and any(_local_day(c[0], c[1]) != day for c in later)
+    )
     if tree is not None and src not in _UNSTRUCTURED and replaceable:
         # The page's top first (most pages show their date there), then most of the page.
         shown = shown_days(page_dates(tree, max_chars=5_000, max_dates=10), now, dayfirst)
@@ -242,6 +251,25 @@ def _headline_published(
     return value, found.date, "text"
 
 
+def _original_published(
+    tree: etree._Element,
+    now: datetime | None,
+    dayfirst: bool,
+    picked: tuple[str, str, str] | None,
+) -> tuple[str, str, str] | None:
+    """Return (UTC ISO, raw, "text") of the date an "Originally published on ..." note states
+    when it is another day than the `picked` one: the page says in words when it first
+    appeared, whatever its metadata and date line say of its latest version. A site rule's
+    date is kept."""
+    if picked and picked[2].startswith("site:"):
+        return None
+    note = original_note(tree)
+    found = _pick_date([(note, "text")], now, dayfirst) if note else None
+    if not found or (picked and _local_day(picked[0], picked[1]) == found[0][:10]):
+        return None
+    return found
+
+
 def _url_reading(
     cands: list[tuple[str, str]], url_iso: str, now: datetime | None, dayfirst: bool
 ) -> bool:
@@ -318,6 +346,12 @@ def _authors(
         names = clean_authors([value], orgs, site_person=False)
         if names:
             return names, "byline"
+    # Byline elements naming no one ("Team Tiger Data"): a "Written by ..." line without byline
+    # markup may name the writer (byline_authors reads such lines only when no byline is classed).
+    for value in visible.written_by_authors(tree, 3) if bylines else []:
+        names = clean_authors([value], orgs, site_person=False)
+        if names and value not in bylines:
+            return names, "byline"
     for values, source in sources:
         names = clean_authors(values, orgs)
         if names:
@@ -346,6 +380,7 @@ def _body(
                 if node.getparent() is not None:
                     node.getparent().remove(node)
         visible.forget_tree()
+        forget_dates()
     if rule and rule.body:
         parts = rule.select(tree, "body")
         if parts:
@@ -424,6 +459,7 @@ def extract_article(
     pub = _pick_date(pub_cands, now, dayfirst, tree, mod_cands)
     if pub:
         pub = _headline_published(tree, now, dayfirst, pub, mod_cands) or pub
+    pub = _original_published(tree, now, dayfirst, pub) or pub
     if pub:
         out["published"], out["published_raw"], prov["published"] = pub
     mod = _pick_date(mod_cands, now, dayfirst)

@@ -184,6 +184,9 @@ _NOT_NAMES = frozenset(
         "bio",
         "view bio",
         "profile",
+        "undefined",
+        "null",
+        "none",
     }
 )
 #: Job titles and labels that follow a name in bylines ("Liz Kenny Former McKinsey Consultant").

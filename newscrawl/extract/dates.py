@@ -451,9 +451,30 @@ _UNSEEN_TAGS = frozenset({"script", "style", "noscript", "template"})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
+#: The last tree `_page_text` read and its texts by `max_chars`: a page's extraction reads its
+#: text for several notes and date checks, and each reading costs a walk of the page.
+_LAST_TEXT: list[Any] = [None, {}]
+
+
+def forget_tree() -> None:
+    """Drop the answers cached for the last tree (call it after changing the tree)."""
+    _LAST_TEXT[:] = [None, {}]
+    _LAST_DATELINE[:] = [None, None]
+
+
 def _page_text(tree: Any, max_chars: int) -> str:
     """The text of the page's body (not scripts or styles), about its first `max_chars`
     characters, text nodes joined by NUL: no date (nor its time zone) runs across two nodes."""
+    if _LAST_TEXT[0] is not tree:
+        _LAST_TEXT[:] = [tree, {}]
+    texts: dict[int, str] = _LAST_TEXT[1]
+    if max_chars not in texts:
+        texts[max_chars] = _read_page_text(tree, max_chars)
+    return texts[max_chars]
+
+
+def _read_page_text(tree: Any, max_chars: int) -> str:
+    """Read the text `_page_text` returns."""
     body = tree.find("body")
     if body is None:
         return ""
@@ -492,6 +513,26 @@ def update_note(tree: Any, max_chars: int = 50_000) -> str | None:
         if match:
             found = match.group(0)
     return found
+
+
+#: "Originally published on", "First posted:" before a date (a weekday may come between).
+_ORIGINAL_NOTE = re.compile(
+    r"\b(?:originally|first)\s+(?:published|posted)(?:\s+(?:on|at))?[\s:\x00-]*"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[\s\x00]*)?",
+    re.IGNORECASE,
+)
+
+
+def original_note(tree: Any, max_chars: int = 50_000) -> str | None:
+    """The date of an "Originally published on ..." (or "First published") note in the page's
+    text: a page updated over the years states so when it first appeared. The first such note
+    wins."""
+    text = _page_text(tree, max_chars)
+    for note in _ORIGINAL_NOTE.finditer(text):
+        match = DATE_IN_TEXT.match(text, note.end())
+        if match:
+            return match.group(0)
+    return None
 
 
 def page_dates(tree: Any, max_chars: int = 50_000, max_dates: int = 40) -> list[str]:

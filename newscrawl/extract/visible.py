@@ -21,7 +21,8 @@ _BYLINE_CLASS = (
     " or @itemprop='author' or @data-testid='byline']"
     f"[not(contains({_LOWER}, 'bio') or contains({_LOWER}, 'avatar') or contains({_LOWER}, 'image')"
     f" or contains({_LOWER}, 'photo') or contains({_LOWER}, 'desc') or contains({_LOWER}, 'img')"
-    f" or contains({_LOWER}, 'social') or contains({_LOWER}, 'follow'))]"
+    f" or contains({_LOWER}, 'social') or contains({_LOWER}, 'follow')"
+    f" or contains({_LOWER}, 'categor'))]"
 )
 _LABEL = re.compile(
     r"^(?:written by|words by|authored by|article by|by|author(?:\(s\)|s)?|posted by|contributors?)"
@@ -183,7 +184,7 @@ def time_dates(tree: etree._Element) -> list[tuple[str, str]]:
 _NOT_BYLINE_TAGS = frozenset(
     {"html", "body", "article", "main", "meta", "script", "img", "section"}
 )
-_NOT_BYLINE_CLASS = re.compile("bio|avatar|image|photo|desc|img|social|follow|comment")
+_NOT_BYLINE_CLASS = re.compile("bio|avatar|image|photo|desc|img|social|follow|comment|categor")
 
 
 def _is_byline(node: etree._Element) -> bool:
@@ -413,12 +414,20 @@ def byline_authors(tree: etree._Element) -> list[str]:
         if len(found) >= 6:
             break
     found = _prefer_inner(found)[:3]
-    scope = _main_scope(tree)
-    found += _labelled_names(scope)
-    if found:
-        return found
+    found += _labelled_names(_main_scope(tree))
+    return found or written_by_authors(tree)
+
+
+def written_by_authors(tree: etree._Element, limit: int = 1) -> list[str]:
+    """Return the names of the first `limit` "By ..." / "Written by ..." lines of the page, or
+    of sentences crediting the post's author ("This post was written by Jane Doe, ..."), read
+    whatever their markup: bylines without byline classes. "By ..." labels of menus ("By Use
+    Case" over links) and "by 2032, ..." in prose are skipped."""
+    found: list[str] = []
     # `.//p | .//span | .//div[not(*)] | ...`, found by tag in C.
-    for node in scope.iterdescendants(*_BY_LINE_TAGS):
+    for node in _main_scope(tree).iterdescendants(*_BY_LINE_TAGS):
+        if len(found) >= limit:
+            break
         if node.tag == "div" and len(node) and _has_child_element(node):
             continue
         start = _text_start(node, 40)
@@ -427,7 +436,8 @@ def byline_authors(tree: etree._Element) -> list[str]:
             # "This post was written by Jane Doe, MD, gastroenterologist, ...": the name only.
             name = _NAME_END.split(_text_start(node, 120)[sentence.end() :], maxsplit=1)[0]
             if name.strip():
-                return [name.strip()]
+                found.append(name.strip())
+            continue
         if not _BY_START.match(start):
             continue  # cheap test of the first characters before reading the whole text
         text = node_text(node)
@@ -436,10 +446,24 @@ def byline_authors(tree: etree._Element) -> list[str]:
         match = _BY_TEXT.match(text)
         if match and _PROSE.match(match.group(1)):
             continue  # "By batching, we can ...": a sentence, not a byline
-        if match and (node.tag not in _HEADINGS or _WRITTEN_BY.match(text)):
+        if match and (node.tag not in _HEADINGS or _WRITTEN_BY.match(text)) and not _in_menu(node):
             # A heading "By Category" names a menu; "Written by Jane Doe" heads an author box.
-            return [DATE_IN_TEXT.split(match.group(1))[0]]
-    return []
+            found.append(DATE_IN_TEXT.split(match.group(1))[0])
+    return found
+
+
+_MENU_CLASS = re.compile("menu|dropdown", re.IGNORECASE)
+
+
+def _in_menu(node: etree._Element, depth: int = 8) -> bool:
+    """Tell whether an element sits in a <nav> or an element classed as a menu or drop-down
+    (its "By Industry" / "By Use Case" labels group links; they credit no one)."""
+    for index, anc in enumerate(node.iterancestors()):
+        if index >= depth or anc.tag in ("body", "article", "main"):
+            break
+        if anc.tag == "nav" or _MENU_CLASS.search(anc.get("class") or ""):
+            return True
+    return False
 
 
 #: The elements `byline_authors` reads "By ..." lines from (<div>s only without child elements).
@@ -551,9 +575,10 @@ def _dateline_names(node: etree._Element, size: int = 120) -> list[str]:
 
 
 _HEADINGS = frozenset({"h3", "h4", "h5"})
-#: What follows "By" in a sentence rather than a byline: a word in lower case, then a comma or
-#: more words ("By batching, we can ...", "by using the new API").
-_PROSE = re.compile(r"^[a-z][\w'’-]*(?:,|\s+[a-z]+\s+[a-z]+)")
+#: What follows "By" in a sentence rather than a byline: a number ("by 2032, reflecting ...",
+#: "by 40% this year"), or a word in lower case, then a comma or more words ("By batching, we
+#: can ...", "by using the new API").
+_PROSE = re.compile(r"^(?:\d[\d.,%]*(?:\s|,|$)|[a-z][\w'’-]*(?:,|\s+[a-z]+\s+[a-z]+))")
 _BY_TAGS = frozenset({"p", "span", "div", "address", "strong", "em", "li"})
 _WRITTEN_BY = re.compile(r"^\s*(?:written|posted|authored|reported)\s+by\b", re.IGNORECASE)
 

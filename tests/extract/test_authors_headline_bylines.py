@@ -173,3 +173,41 @@ def test_reviewer_byline_under_headline_does_not_beat_declared_author() -> None:
     )
     head = '<meta name="author" content="Ann Smith">'
     assert _authors(body, head) == ["Ann Smith"]
+
+
+def test_written_by_line_beats_a_team_byline() -> None:
+    # The byline element credits the site's team; the article's own "Written by" line, without
+    # byline markup, names the writer.
+    body = (
+        "<h1>Query tuning for everyone</h1>"
+        '<div class="post-author">By Team Acme</div>'
+        f"{STORY}<p>Written by <a href='/u/pg'>Paulo Giovanni</a></p>"
+    )
+    assert _authors(body) == ["Paulo Giovanni"]
+
+
+def test_by_label_of_a_menu_is_no_byline() -> None:
+    body = (
+        '<div class="dropdown-menu"><p>BY USE CASE</p><a href="/a">Testing</a></div>'
+        "<h1>Scaling tests with mocks</h1><p>By Preeta Jinks</p>"
+    )
+    assert _authors(body) == ["Preeta Jinks"]
+
+
+def test_category_in_a_byline_is_no_author() -> None:
+    body = (
+        "<h1>Nine food myths debunked</h1>"
+        '<section class="byline"><span class="byline__date">March 20, 2023</span>'
+        '<span class="byline__category"><a href="/wellness">Wellness &amp; Prevention</a></span>'
+        "</section>"
+    )
+    assert _authors(body) == []
+
+
+def test_by_and_a_number_in_prose_is_no_byline() -> None:
+    body = (
+        "<h1>Blockchain trends to watch</h1>"
+        "<p><span>The market could reach $1.2 billion</span>"
+        "<span> by 2032, reflecting adoption across developed and emerging markets.</span></p>"
+    )
+    assert _authors(body) == []

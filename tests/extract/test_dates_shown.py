@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from newscrawl.extract import extract_article
-from newscrawl.extract.dates import headline_date, headline_dateline, page_dates, shown_days
+from newscrawl.extract.dates import (
+    headline_date,
+    headline_dateline,
+    original_note,
+    page_dates,
+    shown_days,
+)
 from newscrawl.extract.document import parse_html
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -213,3 +219,35 @@ def test_a_page_without_h1_dates_by_the_paragraph_that_repeats_its_title() -> No
         f" 2026</p><p>DianaHR Team</p><p>Feb 16, 2026</p></div>{BODY}</body></html>"
     )
     assert headline_date(parse_html(html)) == "Feb 16, 2026"
+
+
+def test_jsonld_date_that_opengraph_repeats_is_not_replaced_by_a_teaser_microdata_date() -> None:
+    # The whole page is one microdata scope: its first datePublished is a related post's.
+    head = _ld(headline="Event planners", datePublished="2023-05-30T18:24:00Z") + _og(
+        "2023-05-30T18:24:00Z"
+    )
+    html = (
+        f"<html lang='en' itemscope itemtype='https://schema.org/Blog'><head>{head}</head><body>"
+        f"<article><h1>Event planners</h1><p>Updated October 17, 2025</p>{BODY}</article>"
+        "<aside><h4>Related</h4><p>Ticketing tips</p><time itemprop='datePublished'"
+        " datetime='2015-12-07T09:32:03-05:00'>December 7, 2015</time></aside></body></html>"
+    )
+    assert _published_day(html) == "2023-05-30"
+
+
+def test_originally_published_note_gives_the_publication_date() -> None:
+    html = _page(
+        "",
+        f"<h1>Tiny homes</h1><p>Chris Carroll</p><p>30 Sep 2022, 11:07am</p>{BODY}"
+        "<p>This article was originally published on 26 Sep 2019 at 4:12pm but has been"
+        " regularly updated.</p>",
+    )
+    assert _published_day(html) == "2019-09-26"
+
+
+def test_originally_published_note_may_name_the_weekday() -> None:
+    tree = parse_html(
+        f"<html><body><h1>Tea</h1>{BODY}<p><em>Originally published on Wednesday, March 2,"
+        " 2022.</em></p></body></html>"
+    )
+    assert original_note(tree) == "March 2, 2022"

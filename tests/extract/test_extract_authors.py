@@ -68,6 +68,10 @@ def test_html_entities_are_decoded() -> None:
     assert clean_authors(["Maria &amp; Katerina"]) == ["Maria", "Katerina"]
 
 
+def test_template_placeholder_is_not_a_name() -> None:
+    assert clean_authors([{"@type": "Person", "name": "undefined"}], declared=True) == []
+
+
 def test_job_title_after_name_is_cut() -> None:
     assert clean_authors(["Meghan Neville Content Marketing Coordinator"]) == ["Meghan Neville"]
 
