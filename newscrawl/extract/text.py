@@ -615,16 +615,18 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     place (`place_streamed_content`) is extracted again from a repaired copy, keeping the
     longer text.
 
-    Before extraction, folded FAQ and accordion panels are opened (`unfold_panels`) and text
-    laid out with <br>s is split into paragraphs (`paragraphs_from_breaks`); after it, dropped
-    subheadings and pull quotes are put back (`restore_headings`) and a second copy of the
-    body is dropped (`drop_repeated_run`).
+    Before extraction, folded FAQ and accordion panels are opened (`unfold_panels`), text
+    laid out with <br>s is split into paragraphs (`paragraphs_from_breaks`) and boxed notes
+    are turned into plain blocks (`open_boxed_notes`); after it, dropped subheadings, pull
+    quotes and paragraphs laid out as <div>s are put back (`restore_headings`) and a second
+    copy of the body is dropped (`drop_repeated_run`).
     """
     if not _has_body_text(tree):
         return ""  # nothing to extract (an empty page or a frameset): skip trafilatura
     work = copy.deepcopy(tree)
     prune_furniture(work, unfold=True)
     paragraphs_from_breaks(work)
+    open_boxed_notes(work)
     text = trafilatura_text(work, url)
     words = count_words(text)
     paragraph_words = _paragraph_words(work)
@@ -786,7 +788,7 @@ def _headings_between_paragraphs(
     before: etree._Element | None = None
     pending: list[tuple[etree._Element, etree._Element]] = []
     quote: etree._Element | None = None  # the block quote being walked: its <p>s are its own
-    for node in tree.iter("p", *_HEADINGS, "blockquote"):
+    for node in _flow_blocks(tree):
         if quote is not None and any(a is quote for a in node.iterancestors()):
             continue
         quote = None
@@ -869,22 +871,27 @@ def _text_before(node: etree._Element) -> str:
 
 
 def restore_headings(tree: etree._Element, text: str) -> str:
-    """Put back the subheadings and block quotes the extractor dropped between two paragraphs
-    it kept.
+    """Put back the subheadings, block quotes and <div> paragraphs the extractor dropped between
+    two paragraphs it kept.
 
-    A heading (h2-h6, at most `HEADING_WORDS` words) or a <blockquote> (a pull quote; not an
-    embedded post), or a run of them (a heading and its subheading), is inserted between two
-    consecutive paragraphs of the text when, in the page's flow of text, the first ends right
-    before it and the second starts right after it, whatever elements hold them (paragraphs,
-    list items, table cells, lines of a <div>); or, failing that, when its nearest paragraphs
-    (<p>) before and after it in the page are consecutive paragraphs of the text.
+    A heading (h2-h6, at most `HEADING_WORDS` words), a <blockquote> (a pull quote; not an
+    embedded post) or a <div> of inline text (`_text_div`, `TEXT_DIV_WORDS` words, not mostly
+    links nor the description under a linked headline), or a run of them (a heading and its
+    subheading, a callout's title and text), is inserted between two consecutive paragraphs of
+    the text when, in the page's flow of text, the first ends right before it and the second
+    starts right after it, whatever elements hold them (paragraphs, list items, table cells,
+    lines of a <div>); or, failing that, when its nearest paragraphs (<p>) before and after it
+    in the page are consecutive paragraphs of the text.
     """
     paras = text.split("\n\n")
     found = _headings_between_paragraphs(tree) if len(paras) > 1 else []
     if not found:
         return text
     blocks = [block for block, _, _ in found]
-    titles = [clean_space(" ".join(block.itertext())) for block in blocks]
+    titles = [
+        clean_space(_inline_text(block) if block.tag == "div" else " ".join(block.itertext()))
+        for block in blocks
+    ]
     # The loose start of each paragraph (extracted text has its spaces collapsed already).
     heads = [_para_key(para, 120) for para in paras]
     inserts = _inserts_by_flow(blocks, titles, paras, heads)
@@ -966,11 +973,34 @@ def _starts_with(flow: str, key: str) -> bool:
     return bool(key) and flow.startswith(key[:FLOW_CHARS])
 
 
+def _link_chars(node: etree._Element) -> int:
+    """Count the characters of link text in an element, spaces excepted."""
+    return sum(len("".join("".join(a.itertext()).split())) for a in node.iter("a"))
+
+
+def _after_link(node: etree._Element) -> bool:
+    """Tell whether the nearest sibling with text before an element is all link text: a
+    teaser's headline, the element being its description."""
+    for sib in node.itersiblings(preceding=True):
+        if isinstance(sib.tag, str):
+            chars = len("".join("".join(sib.itertext()).split()))
+            if chars:
+                return sib.tag == "a" or _link_chars(sib) >= chars
+    return False
+
+
 def _restorable(block: etree._Element, title: str) -> bool:
-    """Tell whether `restore_headings` may put back a block with this text: not empty, and
-    for a heading at most `HEADING_WORDS` words."""
+    """Tell whether `restore_headings` may put back a block with this text: not empty, for a
+    heading at most `HEADING_WORDS` words, for a paragraph laid out as a <div> at least
+    `TEXT_DIV_WORDS` words."""
     if not title:
         return False
+    if block.tag == "div":
+        return (
+            count_words(title) >= TEXT_DIV_WORDS
+            and _link_chars(block) < TEXT_DIV_LINK_SHARE * len(title.replace(" ", ""))
+            and not _after_link(block)
+        )
     return block.tag == "blockquote" or len(title.split()) <= HEADING_WORDS
 
 
@@ -1005,6 +1035,56 @@ _INLINE_TAGS = frozenset(
         "wbr",
     ]
 )
+#: Words of a <div> holding only text and inline elements for `restore_headings` to put it back:
+#: a paragraph laid out as a <div> (a callout's text, an answer under its question, an update
+#: note), which extractors may drop.
+TEXT_DIV_WORDS = 15
+#: The share of such a <div>'s characters that may be link text (more: a row of links).
+TEXT_DIV_LINK_SHARE = 0.5
+#: Elements whose text a <div> read as a paragraph (`_text_div`) may hold: inline ones.
+_IN_TEXT_DIV = _INLINE_TAGS | {"br"}
+#: Characters a <div> must hold to be read as a paragraph (fewer cannot make `TEXT_DIV_WORDS`).
+_TEXT_DIV_CHARS = 60
+
+
+def _flow_blocks(tree: etree._Element) -> Iterator[etree._Element]:
+    """Yield the blocks `_headings_between_paragraphs` reads, in document order: paragraphs,
+    subheadings, block quotes and paragraphs laid out as <div>s (`_text_div`)."""
+    for node in tree.iter("p", *_HEADINGS, "blockquote", "div"):
+        if node.tag != "div" or _text_div(node):
+            yield node
+
+
+def _text_div(div: etree._Element) -> bool:
+    """Tell whether a <div> holds only text and inline elements, `_TEXT_DIV_CHARS` or more, and
+    is no caption (in a <figure> or classed so) and no code (scripts, styles)."""
+    text = div.text
+    if not (text and not text.isspace()) and (not len(div) or div[0].tag not in _IN_TEXT_DIV):
+        return False  # most <div>s: cheap tests first
+    if not all(child.tag in _IN_TEXT_DIV for child in div if isinstance(child.tag, str)):
+        return False
+    if len("".join(div.itertext()).strip()) < _TEXT_DIV_CHARS:
+        return False
+    if div.find(".//script") is not None or div.find(".//style") is not None:
+        return False
+    return not any(
+        node.tag == "figure" or "caption" in (node.get("class") or "")
+        for node in (div, *div.iterancestors())
+    )
+
+
+def _inline_text(node: etree._Element) -> str:
+    """Return the text of an element of inline content, a space for each <br>."""
+    parts = [node.text or ""]
+    for child in node:
+        if child.tag == "br":
+            parts.append(" ")
+        elif isinstance(child.tag, str):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 #: Words of text a <div> must hold itself (outside child elements) to be split at its <br>s.
 BREAK_TEXT_WORDS = 30
 
@@ -1059,6 +1139,33 @@ def _split_at_breaks(div: etree._Element) -> None:
             para = None
             div.append(child)
         add_text(tail)
+
+
+#: Words a boxed note (`open_boxed_notes`) must hold in its own paragraphs.
+BOXED_NOTE_WORDS = 40
+#: Paragraphs inside an element (its own, at any depth).
+_INNER_PARAGRAPH_TEXTS = etree.XPath(".//p//text()", smart_strings=False)
+
+
+def open_boxed_notes(tree: etree._Element) -> None:
+    """Turn into <div>s the <aside>s that sit in the flow of the article's paragraphs (the
+    nearest sibling with text before one is a <p>) and hold paragraphs of their own
+    (`BOXED_NOTE_WORDS` words): a boxed note or explainer written for the article, which
+    extractors drop with every <aside> (sidebars, which follow a layout block, not a paragraph;
+    pull quotes and ad slots, which hold no paragraphs or few words)."""
+    for aside in list(tree.iter("aside")):
+        before = next(
+            (
+                sib
+                for sib in aside.itersiblings(preceding=True)
+                if isinstance(sib.tag, str) and "".join(sib.itertext()).strip()
+            ),
+            None,
+        )
+        if before is None or before.tag != "p":
+            continue
+        if count_words(" ".join(_INNER_PARAGRAPH_TEXTS(aside))) >= BOXED_NOTE_WORDS:
+            aside.tag = "div"
 
 
 #: Minimum words in a run of same-class paragraph containers for `split_body` to report it.

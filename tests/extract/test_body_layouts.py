@@ -529,3 +529,33 @@ def test_datelines_with_weekdays_and_clock_times_are_dropped() -> None:
         ]
     )
     assert tidy_body(body) == "\n\n".join(body.split("\n\n")[1:3])
+
+
+def test_boxed_note_between_paragraphs_is_kept() -> None:
+    note = (
+        "<p>Not all neo-banks are the same. Some hold a full banking licence and protect deposits"
+        " like any high-street bank, while others only partner with a licensed bank and keep the"
+        " money of their customers in accounts held by that partner.</p>"
+    )
+    html = (
+        "<html><body><article><h1>The future of banking</h1><div class='body'>"
+        f"{_paras('Before', 4)}<aside class='note'>{note}</aside>{_paras('After', 4)}"
+        "</div></article></body></html>"
+    )
+    text = extract_body(parse_html(html), "https://mag.example/story/banking")
+    assert "Not all neo-banks are the same." in text and "After paragraph 3" in text
+
+
+def test_callout_text_in_a_div_between_paragraphs_is_restored() -> None:
+    callout = (
+        "<div class='callout'><div class='callout-icon'></div><div class='callout-body'>"
+        "<h3>Quick definition</h3><div class='callout-text'>A <strong>neo-bank</strong> is a"
+        " bank that has no branches at all and serves its customers only through an app on"
+        " their phones.</div></div></div>"
+    )
+    html = (
+        "<html><body><article><h1>The future of banking</h1><div class='body'>"
+        f"{_paras('Before', 4)}{callout}{_paras('After', 4)}</div></article></body></html>"
+    )
+    text = extract_body(parse_html(html), "https://mag.example/story/banking")
+    assert "A neo-bank is a bank that has no branches at all" in text
