@@ -13,8 +13,15 @@ from newscrawl.archive.schema import FTS_WEIGHTS
 
 #: The plugin's name in Datasette's metadata ("plugins") and its plugin manager.
 PLUGIN_NAME = "newscrawl"
-#: Tables a reader never needs: the frontier, near-duplicate signatures, crawl workers.
-INTERNAL_TABLES = ("frontier", "article_signatures", "article_bands", "run_workers")
+#: Tables a reader never needs: the frontier, near-duplicate signatures, crawl workers, the
+#: turns of the crawl processes at each host.
+INTERNAL_TABLES = (
+    "frontier",
+    "article_signatures",
+    "article_bands",
+    "run_workers",
+    "host_pacing",
+)
 #: Where the stats page with the articles-per-day chart lives.
 STATS_PATH = "/-/newscrawl/stats"
 #: Where the plugin's stylesheet is served.
