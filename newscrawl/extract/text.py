@@ -618,8 +618,9 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     Before extraction, folded FAQ and accordion panels are opened (`unfold_panels`), text
     laid out with <br>s is split into paragraphs (`paragraphs_from_breaks`) and boxed notes
     are turned into plain blocks (`open_boxed_notes`); after it, dropped subheadings, pull
-    quotes and paragraphs laid out as <div>s are put back (`restore_headings`) and a second
-    copy of the body is dropped (`drop_repeated_run`).
+    quotes and paragraphs laid out as <div>s are put back (`restore_headings`), as are dropped
+    tables (`restore_tables`, first, so that a heading over a table finds it in the text), and
+    a second copy of the body is dropped (`drop_repeated_run`).
     """
     if not _has_body_text(tree):
         return ""  # nothing to extract (an empty page or a frameset): skip trafilatura
@@ -655,7 +656,7 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
         other = trafilatura_text(variant, url)
         if count_words(other) > words:
             text, words = other, count_words(other)
-    text = restore_headings(work, text)
+    text = restore_headings(work, restore_tables(work, text))
     return drop_repeated_run(text)
 
 
@@ -925,6 +926,86 @@ def restore_headings(tree: etree._Element, text: str) -> str:
     return "\n\n".join(out)
 
 
+#: Words a dropped table must hold for `restore_tables` to put it back.
+TABLE_WORDS = 12
+#: The share of such a table's cells that may be all link text (more: a grid of links).
+TABLE_LINK_SHARE = 0.5
+#: A paragraph of a table's frame without text: bars, dashes, colons.
+_TABLE_FRAME = re.compile(r"[|\s:-]*\|[|\s:-]*")
+
+
+def restore_tables(tree: etree._Element, text: str) -> str:
+    """Put back the data tables the extractor dropped between two paragraphs it kept.
+
+    Extractors drop tables whose cells hold <div>s or whose wrapper looks like furniture (a
+    scrolling box). A <table> (not nested in or holding another, `TABLE_WORDS` words or more,
+    not mostly links) is inserted, one paragraph per row with its cells between " | " as
+    trafilatura writes them, between two consecutive paragraphs of the text when, in the page's
+    flow of text, the first ends right before it and the second starts right after it (as for
+    headings in `restore_headings`).
+    """
+    paras = text.split("\n\n")
+    if len(paras) < 2:
+        return text
+    tables = [
+        table
+        for table in tree.iter("table")
+        if table.find(".//table") is None and next(table.iterancestors("table"), None) is None
+    ]
+    if not tables:
+        return text
+    rows = [_table_rows(table) for table in tables]
+    # An empty frame of a table the extractor kept without its text ("| | |") is left out, for
+    # the table to go in its place.
+    kept = [para for para in paras if not _TABLE_FRAME.fullmatch(para)]
+    heads = [_para_key(para, 120) for para in kept]
+    inserts = _inserts_by_flow(tables, rows, kept, heads)
+    if not inserts:
+        return text
+    out: list[str] = []
+    for i, para in enumerate(kept):
+        out += inserts.get(i, ())
+        out.append(para)
+    return "\n\n".join(out)
+
+
+def _table_rows(table: etree._Element) -> str:
+    """Return a table's text, a paragraph per row with its cells between " | " (empty cells and
+    rows left out)."""
+    lines = []
+    for row in table.iter("tr"):
+        cells = [
+            clean_space(" ".join(_shown_text(cell))) for cell in row if cell.tag in ("td", "th")
+        ]
+        cells = [cell for cell in cells if cell]
+        if cells:
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n\n".join(lines)
+
+
+def _link_grid(table: etree._Element) -> bool:
+    """Tell whether more than `TABLE_LINK_SHARE` of a table's cells with text are all link text
+    (a grid of links; a column of linked names beside a column of figures is data)."""
+    cells = links = 0
+    for cell in table.iter("td", "th"):
+        chars = len("".join("".join(_shown_text(cell)).split()))
+        if chars:
+            cells += 1
+            links += _link_chars(cell) >= chars
+    return links > TABLE_LINK_SHARE * cells
+
+
+def _shown_text(node: etree._Element) -> Iterator[str]:
+    """Yield the pieces of text in an element, leaving out scripts and styles (`_UNSHOWN`)."""
+    if node.text:
+        yield node.text
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in _UNSHOWN:
+            yield from _shown_text(child)
+        if child.tail:
+            yield child.tail
+
+
 def _inserts_by_flow(
     blocks: list[etree._Element], titles: list[str], paras: list[str], heads: list[str]
 ) -> dict[int, list[str]]:
@@ -992,9 +1073,12 @@ def _after_link(node: etree._Element) -> bool:
 def _restorable(block: etree._Element, title: str) -> bool:
     """Tell whether `restore_headings` may put back a block with this text: not empty, for a
     heading at most `HEADING_WORDS` words, for a paragraph laid out as a <div> at least
-    `TEXT_DIV_WORDS` words."""
+    `TEXT_DIV_WORDS` words, for a table (`restore_tables`) at least `TABLE_WORDS` words and no
+    grid of links."""
     if not title:
         return False
+    if block.tag == "table":
+        return count_words(title) >= TABLE_WORDS and not _link_grid(block)
     if block.tag == "div":
         return (
             count_words(title) >= TEXT_DIV_WORDS

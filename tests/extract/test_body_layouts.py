@@ -559,3 +559,25 @@ def test_callout_text_in_a_div_between_paragraphs_is_restored() -> None:
     )
     text = extract_body(parse_html(html), "https://mag.example/story/banking")
     assert "A neo-bank is a bank that has no branches at all" in text
+
+
+def test_table_with_div_cells_between_paragraphs_is_restored() -> None:
+    rows = "".join(
+        f"<tr><td><div class='cell'><a href='/bank/{name}'>{name} Bank</a></div></td>"
+        f"<td><div class='cell'>{fee} a month for the basic account</div></td></tr>"
+        for name, fee in (("Alpha", "$4"), ("Beta", "$7"), ("Gamma", "$9"))
+    )
+    table = (
+        "<div class='responsive-table'><div class='w-embed'><table><thead><tr>"
+        "<th><div>Bank</div></th><th><div>Monthly fee</div></th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div></div>"
+    )
+    html = (
+        "<html><body><article><h1>The future of banking</h1><div class='body'>"
+        f"{_paras('Before', 4)}{table}{_paras('After', 4)}</div></article></body></html>"
+    )
+    text = extract_body(parse_html(html), "https://mag.example/story/banking")
+    paras = text.split("\n\n")
+    at = paras.index("| Beta Bank | $7 a month for the basic account |")
+    assert paras[at - 3].startswith("Before paragraph 3")
+    assert paras[at + 2].startswith("After paragraph 0")
