@@ -387,11 +387,11 @@ SHOUTED_LINK_WORDS = 4
 def _link_only(para: etree._Element) -> str | None:
     """Return the text of a paragraph when it is all link text (`LINK_PARAGRAPH_WORDS` words
     or more), else None."""
-    text = " ".join("".join(para.itertext()).split())
-    if len(text.split(None, LINK_PARAGRAPH_WORDS)) < LINK_PARAGRAPH_WORDS:
+    words = "".join(para.itertext()).split()
+    if len(words) < LINK_PARAGRAPH_WORDS:
         return None
-    linked = sum(len(" ".join("".join(a.itertext()).split())) for a in para.iter("a"))
-    return text if linked >= LINK_SHARE * len(text) else None
+    chars = sum(map(len, words))
+    return " ".join(words) if _link_chars(para) >= LINK_SHARE * chars else None
 
 
 #: The share of a paragraph's characters that must be link text for `_link_only`.
