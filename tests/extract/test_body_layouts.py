@@ -14,6 +14,9 @@ from newscrawl.extract.text import (
     tidy_body,
 )
 
+#: Two paragraphs the heading-restore tests put a dropped block between.
+FIRST = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+SECOND = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
 TOPICS = ("banks", "loans", "savings", "credit", "rates", "fees", "branches", "apps")
 
 
@@ -109,8 +112,7 @@ def test_div_with_a_few_words_between_breaks_is_left_alone() -> None:
 
 
 def test_dropped_subheading_between_kept_paragraphs_is_restored() -> None:
-    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
-    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    first, second = FIRST, SECOND
     tree = parse_html(
         f"<html><body><div><p>{first}</p><h2>The latest statistics</h2><p>{second}</p>"
         "</div></body></html>"
@@ -121,8 +123,7 @@ def test_dropped_subheading_between_kept_paragraphs_is_restored() -> None:
 
 
 def test_subheading_already_in_the_text_is_not_repeated() -> None:
-    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
-    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    first, second = FIRST, SECOND
     tree = parse_html(
         f"<html><body><div><p>{first}</p><h2>Statistics</h2><p>{second}</p></div></body></html>"
     )
@@ -131,8 +132,7 @@ def test_subheading_already_in_the_text_is_not_repeated() -> None:
 
 
 def test_dropped_subheading_in_its_own_wrapper_is_restored() -> None:
-    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
-    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    first, second = FIRST, SECOND
     tree = parse_html(
         f"<html><body><div><p>{first}</p></div><div class='h'><h3>Statistics</h3></div>"
         f"<div><p>{second}</p></div></body></html>"
@@ -141,7 +141,7 @@ def test_dropped_subheading_in_its_own_wrapper_is_restored() -> None:
 
 
 def test_dropped_subheading_before_a_list_is_restored() -> None:
-    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
+    first = FIRST
     item = "Fridges keep food fresh for a week or more in most homes."
     tree = parse_html(
         f"<html><body><div><p>{first}</p><h3>What to buy first</h3><ul><li>{item}</li>"
@@ -153,8 +153,7 @@ def test_dropped_subheading_before_a_list_is_restored() -> None:
 
 
 def test_dropped_heading_and_its_subheading_are_both_restored() -> None:
-    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
-    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    first, second = FIRST, SECOND
     tree = parse_html(
         f"<html><body><div><p>{first}</p><h2>Statistics</h2><h3>Who owns what</h3>"
         f"<p>{second}</p></div></body></html>"
@@ -185,8 +184,7 @@ def test_sentence_with_a_lowercase_bracket_note_is_kept() -> None:
 
 
 def test_dropped_pull_quote_between_kept_paragraphs_is_restored() -> None:
-    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
-    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    first, second = FIRST, SECOND
     quote = "Join local networking groups, they cost very little per month."
     tree = parse_html(
         f"<html><body><div><p>{first}</p><blockquote class='pullquote'><p>{quote}</p>"
@@ -196,8 +194,7 @@ def test_dropped_pull_quote_between_kept_paragraphs_is_restored() -> None:
 
 
 def test_embedded_post_between_kept_paragraphs_is_not_restored() -> None:
-    first = "Homes cannot function without modern appliances, from fridges to washers and dryers."
-    second = "Ownership figures mirror those of manufacturing as a whole, with some exceptions."
+    first, second = FIRST, SECOND
     tree = parse_html(
         f"<html><body><div><p>{first}</p><blockquote class='twitter-tweet'><p>Big news today"
         f" from the appliance makers</p></blockquote><p>{second}</p></div></body></html>"
