@@ -288,19 +288,14 @@ class Frontier:
             return True
         return False
 
-    def pending_count(self, sources: Sequence[str] | None = None, limit: int | None = None) -> int:
-        """How many URLs wait to be fetched (after writing buffered discoveries); with `limit`,
-        counting stops there (an index search of at most `limit` rows)."""
+    def pending_count(self, sources: Sequence[str] | None = None) -> int:
+        """How many URLs wait to be fetched (after writing buffered discoveries)."""
         self.flush()
-        where = "state = 'pending'"
+        sql = "SELECT count(*) FROM frontier WHERE state = 'pending'"
         params: list[Any] = []
         if sources is not None:
-            where += f" AND source IN ({', '.join('?' for _ in sources)})"
+            sql += f" AND source IN ({', '.join('?' for _ in sources)})"
             params = list(sources)
-        sql = f"SELECT count(*) FROM frontier WHERE {where}"
-        if limit is not None:
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM frontier WHERE {where} LIMIT ?)"
-            params.append(int(limit))
         return int(self.archive.conn.execute(sql, params).fetchone()[0])
 
     def requeue_rechecks(self, sources: Sequence[str], now: str, everything: bool = False) -> int:

@@ -148,8 +148,6 @@ class NewsSpider(scrapy.Spider):
         self.news_sitemaps: set[str] = set()
         self.robots_read: set[str] = set()
         self.worker = 0
-        #: Worker processes of the run (`_claim` shares the last URLs among them).
-        self.workers = 1
         self.obey_robots = True
         self.recheck_all = False
         self.poller: task.LoopingCall | None = None
@@ -174,7 +172,6 @@ class NewsSpider(scrapy.Spider):
         )
         spider.batch = settings.getint("NEWSCRAWL_FRONTIER_BATCH", 64)
         spider.worker = settings.getint("NEWSCRAWL_WORKER", 0)
-        spider.workers = max(1, settings.getint("NEWSCRAWL_WORKERS", 1))
         spider.obey_robots = settings.getbool("ROBOTSTXT_OBEY", True)
         spider.recheck_all = settings.getbool("NEWSCRAWL_RECHECK_ALL", False)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
@@ -269,12 +266,6 @@ class NewsSpider(scrapy.Spider):
         if want < self.batch // 2 or self.session is None:
             return
         frontier = self.session.frontier
-        if self.workers > 1:
-            # Near the end of the frontier, take only this worker's share of what is left, so
-            # that no worker fetches a last batch alone while the others have nothing to do.
-            left = frontier.pending_count(self._all_sources(), limit=2 * self.batch)
-            if left < 2 * self.batch:
-                want = min(want, max(1, -(-left // self.workers)))
         unlimited = [n for n, s in self.session.sources.items() if s.max_pages is None]
         limited = {n: s.max_pages for n, s in self.session.sources.items() if s.max_pages}
         claimed: list[Claimed] = []

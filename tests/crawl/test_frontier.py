@@ -97,12 +97,3 @@ def test_inflight_urls_of_a_dead_run_become_pending(tmp_path: Path) -> None:
     ).fetchone()[0]
     assert status == "interrupted"
     assert state_counts(resumed.archive.conn) == {"inflight": 1}
-
-
-def test_pending_count_stops_at_its_limit(tmp_path: Path) -> None:
-    frontier = _frontier(tmp_path / "a.db")
-    frontier.discover([Discovered(f"https://x.example/{i}", "x") for i in range(30)])
-    frontier.discover([Discovered("https://y.example/a", "y")])
-    assert frontier.pending_count(["x"]) == 30
-    assert frontier.pending_count(["x"], limit=8) == 8
-    assert frontier.pending_count(["y"], limit=8) == 1

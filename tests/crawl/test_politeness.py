@@ -69,7 +69,7 @@ def server() -> Iterator[str]:
 def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
     server: str, tmp_path: Path, processes: int
 ) -> None:
-    """With two worker processes sharing the pages, their requests together keep the delay."""
+    """With two worker processes too, their requests together keep the delay."""
     result = CliRunner().invoke(
         cli,
         [
