@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 import os
 import signal
 import subprocess
@@ -273,31 +272,6 @@ def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Any:
     return settings
 
 
-def share_site_limits(settings: Any, workers: int) -> None:
-    """Give each of `workers` crawl processes its share of the per-site limits.
-
-    Scrapy applies them per process, and the processes of a run fetch from the same sites: the
-    concurrency per site and AutoThrottle's target concurrency are divided among them and the
-    fixed delay multiplied, so that together they keep what the settings say. (robots.txt's
-    Crawl-delay is kept across processes by `newscrawl.pacing`.)
-    """
-    if workers <= 1:
-        return
-
-    def put(name: str, value: Any) -> None:
-        settings.set(name, value, priority=max(settings.getpriority(name) or 0, 40))
-
-    for name in ("CONCURRENT_REQUESTS_PER_DOMAIN", "CONCURRENT_REQUESTS_PER_IP"):
-        limit = settings.getint(name)
-        if limit > 0:
-            put(name, max(1, math.ceil(limit / workers)))
-    put("DOWNLOAD_DELAY", settings.getfloat("DOWNLOAD_DELAY") * workers)
-    put(
-        "AUTOTHROTTLE_TARGET_CONCURRENCY",
-        settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY", 1.0) / workers,
-    )
-
-
 def _source_settings(sources: Sequence[Source]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for source in sources:
@@ -341,10 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The spider class is given: no need for Scrapy's spider loader to import every spider module
     # (the cluster one pulls in redis).
     overrides["SPIDER_MODULES"] = []
-    settings = crawl_settings(overrides)
-    if not redis_url:
-        share_site_limits(settings, int(config.get("workers", 1)))
-    process = CrawlerProcess(settings)
+    process = CrawlerProcess(crawl_settings(overrides))
     logs.configure(config.get("log_level", "INFO"), config.get("log_format", "text"))
     failures: list[str] = []
     if redis_url:

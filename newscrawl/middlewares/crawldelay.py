@@ -1,8 +1,9 @@
 """Honour robots.txt ``Crawl-delay``, which Scrapy's robots middleware parses but ignores.
 
 Requests to a host whose robots.txt sets a crawl delay are spaced at least that far apart,
-whatever AutoThrottle or concurrency settings say, and across the worker processes of a crawl
-(`newscrawl.pacing`) when there are several.
+whatever AutoThrottle or concurrency settings say. When a crawl runs in several worker processes,
+the spacing holds across them (`newscrawl.pacing`), and so does ``DOWNLOAD_DELAY``, which Scrapy
+applies per process.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ from newscrawl.pacing import HostPacing
 class CrawlDelayMiddleware:
     """Space requests per host by robots.txt Crawl-delay (capped: NEWSCRAWL_MAX_CRAWL_DELAY)."""
 
-    def __init__(self, crawler: Any, max_delay: float, workers: int = 1) -> None:
+    def __init__(
+        self, crawler: Any, max_delay: float, workers: int = 1, download_delay: float = 0.0
+    ) -> None:
         self.crawler = crawler
         self.max_delay = max_delay
         self.workers = workers
+        #: The fixed delay kept across processes (Scrapy keeps it within each one).
+        self.shared_delay = download_delay if workers > 1 else 0.0
         self.next_allowed: dict[str, float] = {}
         self.pacing: HostPacing | None = None
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
@@ -39,6 +44,7 @@ class CrawlDelayMiddleware:
             crawler,
             settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 60.0),
             settings.getint("NEWSCRAWL_WORKERS", 1),
+            settings.getfloat("DOWNLOAD_DELAY", 0.0),
         )
 
     def _robots_parser(self, netloc: str) -> Any:
@@ -76,7 +82,7 @@ class CrawlDelayMiddleware:
         if request.url.endswith("/robots.txt"):
             return None
         netloc = urlsplit(request.url).netloc
-        delay = self.crawl_delay(netloc)
+        delay = max(self.crawl_delay(netloc), self.shared_delay)
         if delay <= 0:
             return None
         shared = self._shared_pacing()

@@ -1,4 +1,4 @@
-"""Per-site limits shared by the worker processes of a crawl."""
+"""Request pacing shared by the worker processes of a crawl."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 from newscrawl.archive import Archive
 from newscrawl.pacing import HostPacing
-from newscrawl.runner import crawl_settings, share_site_limits
 
 
 def test_two_workers_take_turns_at_a_host_a_delay_apart(tmp_path: Path) -> None:
@@ -26,15 +25,14 @@ def test_a_turn_after_a_long_pause_starts_at_once(tmp_path: Path) -> None:
         assert pacing.reserve("news.example", 1.0, now=500.0) == 500.0
 
 
-def test_each_process_takes_its_share_of_the_per_site_limits() -> None:
-    settings = crawl_settings({"DOWNLOAD_DELAY": 0.5, "CONCURRENT_REQUESTS_PER_DOMAIN": 5})
-    share_site_limits(settings, 2)
-    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 3
-    assert settings.getfloat("DOWNLOAD_DELAY") == 1.0
-    assert settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") == 1.0
+def test_download_delay_is_kept_across_processes_only_when_there_are_several() -> None:
+    from scrapy.utils.test import get_crawler
 
+    from newscrawl.middlewares.crawldelay import CrawlDelayMiddleware
 
-def test_one_process_keeps_the_limits_as_set() -> None:
-    settings = crawl_settings({"CONCURRENT_REQUESTS_PER_DOMAIN": 5})
-    share_site_limits(settings, 1)
-    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 5
+    def middleware(workers: int) -> CrawlDelayMiddleware:
+        settings = {"DOWNLOAD_DELAY": 0.5, "NEWSCRAWL_WORKERS": workers}
+        return CrawlDelayMiddleware.from_crawler(get_crawler(settings_dict=settings))
+
+    assert middleware(2).shared_delay == 0.5
+    assert middleware(1).shared_delay == 0.0
