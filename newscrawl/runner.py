@@ -305,9 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     overrides = {**_source_settings(sources), **config.get("settings", {})}
     overrides["NEWSCRAWL_DB"] = config["db_path"]
     overrides["NEWSCRAWL_WORKER"] = config.get("worker", 0)
-    overrides["NEWSCRAWL_WORKERS"] = config.get("workers", 1)
     overrides["NEWSCRAWL_LOG_FORMAT"] = config.get("log_format", "text")
     redis_url = config.get("redis_url")
+    if not redis_url:
+        # The run's processes share the host pacing in its archive (cluster workers have none).
+        overrides["NEWSCRAWL_WORKERS"] = config.get("workers", 1)
     if redis_url:
         from newscrawl.cluster.settings import worker_settings
 

@@ -82,10 +82,12 @@ class CrawlDelayMiddleware:
         if request.url.endswith("/robots.txt"):
             return None
         netloc = urlsplit(request.url).netloc
-        delay = max(self.crawl_delay(netloc), self.shared_delay)
+        shared = self._shared_pacing()
+        delay = self.crawl_delay(netloc)
+        if shared is not None:
+            delay = max(delay, self.shared_delay)
         if delay <= 0:
             return None
-        shared = self._shared_pacing()
         if shared is not None:
             now = time.time()
             start = shared.reserve(netloc, delay, now)
