@@ -206,8 +206,14 @@ class Frontier:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def claim(self, limit: int, sources: Sequence[str] | None = None) -> list[Claimed]:
-        """Take up to `limit` pending URLs (best priority first) for this run."""
+    def claim(
+        self, limit: int, sources: Sequence[str] | None = None, budget: int | None = None
+    ) -> list[Claimed]:
+        """Take up to `limit` pending URLs (best priority first) for this run.
+
+        With a `budget`, the URLs these sources have had claimed this run (by any worker) count
+        against it, checked in the same write transaction so that two workers cannot both fill it.
+        """
         self.flush()
         if limit <= 0:
             return []
@@ -226,7 +232,18 @@ class Frontier:
             "RETURNING url, source, kind, depth, referrer, meta, priority"
         )
         with self.archive.transaction() as conn:
-            rows = conn.execute(sql, [*params, os.getpid(), *inner_params, int(limit)]).fetchall()
+            if budget is not None:
+                used = conn.execute(
+                    "SELECT count(*) FROM frontier WHERE last_run = ? AND state != 'pending'"
+                    + (f" AND source IN ({', '.join('?' for _ in sources)})" if sources else ""),
+                    [self.run_id, *(sources or [])],
+                ).fetchone()[0]
+                limit = min(limit, budget - int(used))
+            rows = (
+                conn.execute(sql, [*params, os.getpid(), *inner_params, int(limit)]).fetchall()
+                if limit > 0
+                else []
+            )
         rows = sorted(rows, key=lambda r: (-int(r["priority"] or 0), int(r["depth"] or 0)))
         return [
             Claimed(

@@ -78,7 +78,9 @@ class RedisFrontier:
     def flush(self) -> None:
         """Nothing is buffered: requests reach Redis as they are scheduled."""
 
-    def claim(self, limit: int, sources: Sequence[str] | None = None) -> list[Claimed]:
+    def claim(
+        self, limit: int, sources: Sequence[str] | None = None, budget: int | None = None
+    ) -> list[Claimed]:
         """The scheduler takes requests from Redis itself: nothing to claim."""
         return []
 

@@ -273,8 +273,8 @@ class NewsSpider(scrapy.Spider):
             used = frontier.claimed_this_run()
             for name, budget in limited.items():
                 left = min(want - len(claimed), int(budget or 0) - used.get(name, 0))
-                if left > 0:
-                    claimed += frontier.claim(left, [name])
+                if left > 0:  # checked again inside the claim: other workers claim meanwhile
+                    claimed += frontier.claim(left, [name], budget=int(budget or 0))
         if unlimited and want - len(claimed) > 0:
             claimed += frontier.claim(want - len(claimed), unlimited)
         for item in claimed:

@@ -41,6 +41,19 @@ def test_claim_only_takes_the_given_sources(tmp_path: Path) -> None:
     assert [c.url for c in frontier.claim(10, ["y"])] == ["https://y.example/a"]
 
 
+def test_a_budget_counts_what_other_workers_of_the_run_claimed(tmp_path: Path) -> None:
+    """Two workers of one run share a source's page budget, even when both read it at once."""
+    path = tmp_path / "a.db"
+    first = _frontier(path)
+    first.discover([Discovered(f"https://x.example/{n}", "x") for n in range(6)])
+    first.flush()
+    second = Frontier(Archive.open(path), first.run_id)
+    assert len(first.claim(2, ["x"], budget=3)) == 2
+    assert len(second.claim(3, ["x"], budget=3)) == 1
+    assert first.claim(3, ["x"], budget=3) == []
+    assert first.claimed_this_run() == {"x": 3}
+
+
 def test_done_article_is_not_fetched_again_in_a_later_run(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     first = _frontier(path)
