@@ -216,6 +216,15 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE host_pacing (host TEXT PRIMARY KEY, next_allowed REAL NOT NULL)")
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """Hosts that asked for a pause (``Retry-After``), until when, and whether requests wait it out
+    or are refused: shared by the worker processes of a crawl (`newscrawl.pacing`)."""
+    db.execute(
+        "CREATE TABLE host_backoff "
+        "(origin TEXT PRIMARY KEY, until REAL NOT NULL, sit_out INTEGER NOT NULL)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -223,6 +232,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Every column of the articles table at `SCHEMA_VERSION`.

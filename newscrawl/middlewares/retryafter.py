@@ -6,6 +6,10 @@ answered request is retried afterwards (sharing Scrapy's ``RETRY_TIMES`` budget)
 than ``NEWSCRAWL_RETRY_AFTER_MAX`` seconds is not sat out: the host is left alone for the rest of
 the wait and its requests fail at once as ``failed/backoff``, to be fetched on a later run.
 Answers without ``Retry-After`` are left to Scrapy's RetryMiddleware.
+
+When a crawl runs in several worker processes, a pause one of them was asked for is written to
+the archive (`newscrawl.pacing.HostBackoff`), and every worker reads the running pauses at most
+every ``SYNC_SECONDS``: requests it already sent cannot be called back, as within one process.
 """
 
 from __future__ import annotations
@@ -23,11 +27,15 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from newscrawl.middlewares.guard import BlockedRequest
+from newscrawl.pacing import HostBackoff
 
 logger = logging.getLogger(__name__)
 
 #: Statuses whose Retry-After is honoured.
 STATUSES = frozenset({429, 503})
+
+#: How often (seconds) a worker process reads the pauses the other workers were asked for.
+SYNC_SECONDS = 0.5
 
 
 def parse_retry_after(value: str | bytes | None, now: float | None = None) -> float | None:
@@ -60,12 +68,15 @@ def _origin(request: Any) -> str:
 class RetryAfterMiddleware:
     """Back off from hosts that ask for it; see the module docstring."""
 
-    def __init__(self, crawler: Any, max_wait: float, max_retries: int) -> None:
+    def __init__(self, crawler: Any, max_wait: float, max_retries: int, workers: int = 1) -> None:
         self.crawler = crawler
         self.max_wait = max_wait
         self.max_retries = max_retries
+        self.workers = workers
         #: origin -> (monotonic time until which it is left alone, whether requests wait)
         self.until: dict[str, tuple[float, bool]] = {}
+        self.shared: HostBackoff | None = None
+        self.synced = float("-inf")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
@@ -74,12 +85,44 @@ class RetryAfterMiddleware:
             crawler,
             settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 120.0),
             settings.getint("RETRY_TIMES", 2),
+            settings.getint("NEWSCRAWL_WORKERS", 1),
         )
+
+    def _shared(self) -> HostBackoff | None:
+        """The archive's pauses when other worker processes fetch too (else None)."""
+        if self.workers <= 1:
+            return None
+        if self.shared is None:
+            session = getattr(getattr(self.crawler, "spider", None), "session", None)
+            archive = getattr(session, "archive", None)
+            if archive is None:
+                return None
+            self.shared = HostBackoff(archive)
+        return self.shared
+
+    def _keep(self, origin: str, until: float, sit_out: bool) -> None:
+        previous = self.until.get(origin)
+        if previous is None or previous[0] < until:
+            self.until[origin] = (until, sit_out)
+
+    def _sync(self) -> None:
+        """Take in the pauses other workers were asked for (at most every SYNC_SECONDS)."""
+        now = time.monotonic()
+        if now - self.synced < SYNC_SECONDS:
+            return
+        shared = self._shared()
+        if shared is None:
+            return
+        self.synced = now
+        wall = time.time()
+        for origin, (until, sit_out) in shared.active(wall).items():
+            self._keep(origin, now + (until - wall), sit_out)
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         """Hold (or refuse) a request to a host that is backing off."""
         origin = _origin(request)
         while True:
+            self._sync()
             entry = self.until.get(origin)
             if entry is None:
                 return None
@@ -104,10 +147,10 @@ class RetryAfterMiddleware:
             return response
         origin = _origin(request)
         sit_out = wait <= self.max_wait
-        until = time.monotonic() + wait
-        previous = self.until.get(origin)
-        if previous is None or previous[0] < until:
-            self.until[origin] = (until, sit_out)
+        self._keep(origin, time.monotonic() + wait, sit_out)
+        shared = self._shared()
+        if shared is not None:
+            shared.record(origin, time.time() + wait, sit_out)
         self.crawler.stats.inc_value("newscrawl/retry_after/responses")
         logger.info(
             "%s answered %d with Retry-After %.0f s: backing off from %s",

@@ -21,6 +21,7 @@ INTERNAL_TABLES = (
     "article_bands",
     "run_workers",
     "host_pacing",
+    "host_backoff",
 )
 #: Where the stats page with the articles-per-day chart lives.
 STATS_PATH = "/-/newscrawl/stats"

@@ -91,3 +91,75 @@ def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
     gaps = [b[0] - a[0] for a, b in zip(pages, pages[1:], strict=False)]
     assert min(gaps) >= 0.9, gaps
     assert all(ua.startswith("newscrawl/") for _, _, ua in Recorder.log)
+
+
+STORIES = [f"/news/2025/09/{i:02d}/busy-harbour-story-{i}" for i in range(1, 13)]
+
+
+class BusyHost(BaseHTTPRequestHandler):
+    """A slow host whose first story answers 429 with Retry-After once."""
+
+    log: list[tuple[float, str]] = []
+    retry_after = 3
+    told = False
+
+    def do_GET(self) -> None:  # noqa: N802
+        BusyHost.log.append((time.monotonic(), self.path))
+        if self.path == "/robots.txt":
+            return self._send(404, "text/plain", "")
+        if self.path == "/":
+            links = "".join(f'<h2><a href="{p}">{p}</a></h2>' for p in STORIES)
+            return self._send(200, "text/html", f"<html><body>{links}</body></html>")
+        if self.path == STORIES[0] and not BusyHost.told:
+            BusyHost.told = True
+            return self._send(429, "text/plain", "busy", {"Retry-After": str(self.retry_after)})
+        time.sleep(0.3)
+        n = STORIES.index(self.path) + 1 if self.path in STORIES else 0
+        return self._send(
+            200,
+            "text/html",
+            f'<html lang="en"><head><title>Busy story {n}</title>'
+            '<meta property="og:type" content="article"></head>'
+            f"<body><article><h1>Busy story {n}</h1><p>{BODY} {n}</p></article></body></html>",
+        )
+
+    def _send(
+        self, status: int, kind: str, body: str, headers: dict[str, str] | None = None
+    ) -> None:
+        data = body.encode()
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_retry_after_pauses_every_worker_process(tmp_path: Path) -> None:
+    """A host one worker was told to leave alone gets no request from the other worker either."""
+    BusyHost.log, BusyHost.told = [], False
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), BusyHost)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        result = CliRunner().invoke(
+            cli,
+            [
+                "crawl", f"http://127.0.0.1:{httpd.server_address[1]}/", "--db",
+                str(tmp_path / "a.db"), "-s", "AUTOTHROTTLE_ENABLED=false",
+                "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", "NEWSCRAWL_PROCESSES=2",
+                "-s", "NEWSCRAWL_FRONTIER_BATCH=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            ],
+        )  # fmt: skip
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.exit_code == 0, result.output
+    told = next(t for t, p in BusyHost.log if p == STORIES[0])
+    assert sorted({p for _, p in BusyHost.log if p in STORIES}) == sorted(STORIES)
+    # The other worker may have sent a request before it read the pause (every 0.5 s).
+    meanwhile = [p for t, p in BusyHost.log if told + 0.6 < t < told + BusyHost.retry_after - 0.2]
+    assert meanwhile == [], meanwhile
