@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -174,11 +174,24 @@ def _pick_date(
             if other_iso[:10] == iso[:10] and has_time(other_raw):
                 return other_iso, raw, src
     if _UTC_OFFSET.search(raw):
-        # The same moment written in the publisher's own offset states the day its readers saw.
-        for cand in usable:
-            if cand[0] == iso and _LOCAL_OFFSET.search(cand[1]):
-                return cand
+        # The same moment written in the publisher's own offset states the day its readers saw;
+        # a few minutes apart it is still the same event (the time the post was saved beside
+        # the time it went out), the nearest such moment first.
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        near = [
+            (gap, n, cand)
+            for n, cand in enumerate(usable)
+            if _LOCAL_OFFSET.search(cand[1])
+            and (gap := abs(datetime.fromisoformat(cand[0].replace("Z", "+00:00")) - moment))
+            <= SAME_MOMENT
+        ]
+        if near:
+            return min(near)[2]
     return iso, raw, src
+
+
+#: How far apart a UTC time and a time in the publisher's offset may be to state one moment.
+SAME_MOMENT = timedelta(hours=1)
 
 
 #: An ISO date-time in UTC ("...T03:05:00Z", "+00:00"), and one with another offset.

@@ -90,6 +90,28 @@ def test_utc_date_takes_the_same_moment_in_the_publishers_offset() -> None:
     assert out["published_raw"] == "2025-09-18T19:05:00-08:00"
 
 
+def test_utc_date_takes_a_local_time_minutes_apart_as_the_same_moment() -> None:
+    # 02:41 UTC on 19 September; the page's own time, four minutes later, is 18 September.
+    out = _article(
+        '<meta property="article:published_time" content="2025-09-19T02:41:41+00:00">',
+        "<article><h1>Cycle lanes</h1><time datetime='2025-09-18T21:46:01-05:00'>"
+        f"September 18, 2025</time>{_TEXT}</article>",
+    )
+    assert out["published_raw"] == "2025-09-18T21:46:01-05:00"
+
+
+def test_utc_date_takes_the_nearest_of_several_local_times() -> None:
+    times = "".join(
+        f"<time datetime='{value}'>September 18, 2025</time>"
+        for value in ("2025-09-18T20:58:00-05:00", "2025-09-18T21:43:00-05:00")
+    )
+    out = _article(
+        '<meta property="article:published_time" content="2025-09-19T02:41:00+00:00">',
+        f"<article><h1>Cycle lanes</h1>{times}{_TEXT}</article>",
+    )
+    assert out["published_raw"] == "2025-09-18T21:43:00-05:00"
+
+
 def test_teaser_microdata_is_not_the_articles_date() -> None:
     card = (
         "<article itemscope itemtype='https://schema.org/Article'><h3>Other story</h3>"
