@@ -1,58 +1,155 @@
 """Request pacing shared by the worker processes of a crawl.
 
 Scrapy spaces requests per host within one process. Several worker processes fetching from one
-host would each keep a robots.txt ``Crawl-delay`` and together send requests closer than it asks;
-a host's next free moment is therefore kept in the archive, where every worker reserves its turn.
-Likewise a ``Retry-After`` pause one worker was asked for is written there, for the others to
-keep.
+host would each keep a robots.txt ``Crawl-delay`` (or ``DOWNLOAD_DELAY``, or AutoThrottle's delay)
+and together send requests closer than it asks; and a ``Retry-After`` pause one worker was asked
+for would not stop the others. Each host therefore has a small state file beside the archive,
+``<db>.locks/hosts/<hash>``: its next free moment and the end of its pause, read and written under
+an advisory file lock. That is a few microseconds a request, and never waits for the archive's
+write lock (which a worker holds while it writes a batch of articles).
 """
 
 from __future__ import annotations
 
-from newscrawl.archive import Archive
+import hashlib
+import os
+import struct
+import sys
+import weakref
+from collections import OrderedDict
+from typing import Any
+
+if sys.platform == "win32":  # pragma: no cover
+    import msvcrt
+else:
+    import fcntl
+
+#: A host's state: next free moment, end of its pause, whether requests wait the pause out.
+_STATE = struct.Struct("<ddd")
+#: Host files kept open per process (the least recently used is closed beyond this).
+MAX_OPEN = 256
+#: One HostState per crawler, shared by its middlewares.
+_STATES: weakref.WeakKeyDictionary[Any, HostState] = weakref.WeakKeyDictionary()
 
 
-class HostPacing:
-    """Turns at a host, reserved in the archive's ``host_pacing`` table (wall-clock seconds)."""
-
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
-
-    def reserve(self, host: str, delay: float, now: float) -> float:
-        """Reserve the next turn at `host` for a request, `delay` seconds after the previous one
-        (whichever worker sent it); return when that turn starts (`now` or later)."""
-        with self.archive.transaction() as conn:
-            row = conn.execute(
-                "INSERT INTO host_pacing (host, next_allowed) VALUES (?, ?) "
-                "ON CONFLICT (host) DO UPDATE SET next_allowed = max(next_allowed, ?) + ? "
-                "RETURNING next_allowed",
-                (host, now + delay, now, delay),
-            ).fetchone()
-        return float(row[0]) - delay
+def hosts_dir(db_path: str) -> str:
+    """The folder of an archive's host state files: ``<db>.locks/hosts``."""
+    return os.path.abspath(db_path) + ".locks" + os.sep + "hosts"
 
 
-class HostBackoff:
-    """Pauses hosts asked for (``Retry-After``), kept in the archive's ``host_backoff`` table.
+class HostState:
+    """The per-host state the crawl processes on one archive share.
 
     Times are wall-clock seconds, the only clock the worker processes share.
     """
 
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
+    def __init__(self, db_path: str) -> None:
+        self.folder = hosts_dir(db_path)
+        os.makedirs(self.folder, exist_ok=True)
+        self._open: OrderedDict[str, int] = OrderedDict()
 
-    def record(self, origin: str, until: float, sit_out: bool) -> None:
-        """Leave `origin` alone until `until` (a later pause already recorded is kept)."""
-        with self.archive.transaction() as conn:
-            conn.execute(
-                "INSERT INTO host_backoff (origin, until, sit_out) VALUES (?, ?, ?) "
-                "ON CONFLICT (origin) DO UPDATE SET until = excluded.until, "
-                "sit_out = excluded.sit_out WHERE excluded.until > host_backoff.until",
-                (origin, until, int(sit_out)),
-            )
+    def reserve(self, host: str, delay: float, now: float) -> float:
+        """Reserve the next turn at `host` for a request, `delay` seconds after the previous one
+        (whichever worker sent it); return when that turn starts (`now` or later)."""
+        fd = self._fd(host)
+        _lock(fd, exclusive=True)
+        try:
+            next_allowed, until, sit_out = _read(fd)
+            start = max(now, next_allowed)
+            _write(fd, (start + delay, until, sit_out))
+        finally:
+            _unlock(fd)
+        return start
 
-    def active(self, now: float) -> dict[str, tuple[float, bool]]:
-        """The pauses still running at `now`: origin -> (until, whether requests wait it out)."""
-        rows = self.archive.conn.execute(
-            "SELECT origin, until, sit_out FROM host_backoff WHERE until > ?", (now,)
-        ).fetchall()
-        return {str(r[0]): (float(r[1]), bool(r[2])) for r in rows}
+    def pause(self, host: str, until: float, sit_out: bool) -> None:
+        """Leave `host` alone until `until` (a later pause already recorded is kept)."""
+        fd = self._fd(host)
+        _lock(fd, exclusive=True)
+        try:
+            next_allowed, previous, _ = _read(fd)
+            if until > previous:
+                _write(fd, (next_allowed, until, float(sit_out)))
+        finally:
+            _unlock(fd)
+
+    def paused(self, host: str, now: float) -> tuple[float, bool] | None:
+        """The pause of `host` still running at `now`: (until, whether requests wait it out)."""
+        fd = self._fd(host)
+        _lock(fd, exclusive=False)
+        try:
+            _, until, sit_out = _read(fd)
+        finally:
+            _unlock(fd)
+        return (until, bool(sit_out)) if until > now else None
+
+    def close(self) -> None:
+        """Close the open host files."""
+        while self._open:
+            os.close(self._open.popitem()[1])
+
+    def _fd(self, host: str) -> int:
+        fd = self._open.get(host)
+        if fd is not None:
+            self._open.move_to_end(host)
+            return fd
+        name = hashlib.blake2b(host.lower().encode("utf-8"), digest_size=12).hexdigest()
+        fd = os.open(os.path.join(self.folder, name), os.O_RDWR | os.O_CREAT, 0o644)
+        self._open[host] = fd
+        if len(self._open) > MAX_OPEN:
+            os.close(self._open.popitem(last=False)[1])
+        return fd
+
+
+def _read(fd: int) -> tuple[float, float, float]:
+    data = os.pread(fd, _STATE.size, 0) if hasattr(os, "pread") else _read_at_start(fd)
+    if len(data) < _STATE.size:
+        return 0.0, 0.0, 0.0
+    values: tuple[float, float, float] = _STATE.unpack(data)
+    return values
+
+
+def _write(fd: int, values: tuple[float, float, float]) -> None:
+    data = _STATE.pack(*values)
+    if hasattr(os, "pwrite"):
+        os.pwrite(fd, data, 0)
+    else:  # pragma: no cover
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, data)
+
+
+def _read_at_start(fd: int) -> bytes:  # pragma: no cover
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, _STATE.size)
+
+
+def _lock(fd: int, exclusive: bool) -> None:
+    if sys.platform == "win32":  # pragma: no cover
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_LOCK, _STATE.size)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":  # pragma: no cover
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, _STATE.size)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def shared_state(crawler: Any) -> HostState | None:
+    """The host state shared with the other worker processes of this crawl, or None when the
+    crawl runs in one process (Scrapy's own pacing suffices) or has no archive (cluster workers).
+    """
+    if crawler.settings.getint("NEWSCRAWL_WORKERS", 1) <= 1:
+        return None
+    session = getattr(getattr(crawler, "spider", None), "session", None)
+    archive = getattr(session, "archive", None)
+    path = getattr(archive, "path", None)
+    if not path or str(path) == ":memory:":
+        return None
+    state = _STATES.get(crawler)
+    if state is None:
+        state = _STATES[crawler] = HostState(str(path))
+    return state

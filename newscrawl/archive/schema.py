@@ -225,6 +225,13 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """The host pacing and pauses the worker processes share moved to small state files beside
+    the archive (`newscrawl.pacing`): a turn reserved in the archive waited for its write lock."""
+    db.execute("DROP TABLE IF EXISTS host_pacing")
+    db.execute("DROP TABLE IF EXISTS host_backoff")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -233,6 +240,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Every column of the articles table at `SCHEMA_VERSION`.

@@ -2,8 +2,8 @@
 
 Requests to a host whose robots.txt sets a crawl delay are spaced at least that far apart,
 whatever AutoThrottle or concurrency settings say. When a crawl runs in several worker processes,
-the spacing holds across them (`newscrawl.pacing`), and so does ``DOWNLOAD_DELAY``, which Scrapy
-applies per process.
+the spacing holds across them (`newscrawl.pacing`), and so do ``DOWNLOAD_DELAY`` and the delay
+AutoThrottle sets for the host, which Scrapy applies per process.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-from newscrawl.pacing import HostPacing
+from newscrawl.pacing import HostState, shared_state
 
 
 class CrawlDelayMiddleware:
@@ -31,8 +31,8 @@ class CrawlDelayMiddleware:
         self.workers = workers
         #: The fixed delay kept across processes (Scrapy keeps it within each one).
         self.shared_delay = download_delay if workers > 1 else 0.0
+        self.autothrottle = workers > 1 and crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
         self.next_allowed: dict[str, float] = {}
-        self.pacing: HostPacing | None = None
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
             "USER_AGENT"
         )
@@ -67,25 +67,34 @@ class CrawlDelayMiddleware:
             return 0.0
         return min(float(delay or 0.0), self.max_delay)
 
-    def _shared_pacing(self) -> HostPacing | None:
-        """The archive's pacing when other worker processes fetch too (else None)."""
-        if self.workers <= 1:
-            return None
-        if self.pacing is None:
-            session = getattr(getattr(self.crawler, "spider", None), "session", None)
-            if session is None:
-                return None
-            self.pacing = HostPacing(session.archive)
-        return self.pacing
+    def _shared_pacing(self) -> HostState | None:
+        """The shared host state when other worker processes fetch too (else None)."""
+        return shared_state(self.crawler) if self.workers > 1 else None
+
+    def throttle_delay(self, request: Any) -> float:
+        """The delay AutoThrottle keeps between this process's requests to the request's host."""
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        if downloader is None:
+            return 0.0
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        return float(getattr(slot, "delay", 0.0) or 0.0)
+
+    def delay_for(self, request: Any, shared: bool) -> float:
+        """The spacing to keep before `request`: robots.txt's Crawl-delay for its host and, when
+        other worker processes fetch too (`shared`), the delays Scrapy keeps only per process."""
+        delay = self.crawl_delay(urlsplit(request.url).netloc)
+        if shared:
+            delay = max(delay, self.shared_delay)
+            if self.autothrottle:
+                delay = max(delay, self.throttle_delay(request))
+        return delay
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         if request.url.endswith("/robots.txt"):
             return None
         netloc = urlsplit(request.url).netloc
         shared = self._shared_pacing()
-        delay = self.crawl_delay(netloc)
-        if shared is not None:
-            delay = max(delay, self.shared_delay)
+        delay = self.delay_for(request, shared is not None)
         if delay <= 0:
             return None
         if shared is not None:

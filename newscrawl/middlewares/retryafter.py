@@ -8,8 +8,8 @@ the wait and its requests fail at once as ``failed/backoff``, to be fetched on a
 Answers without ``Retry-After`` are left to Scrapy's RetryMiddleware.
 
 When a crawl runs in several worker processes, a pause one of them was asked for is written to
-the archive (`newscrawl.pacing.HostBackoff`), and every worker reads the running pauses at most
-every ``SYNC_SECONDS``: requests it already sent cannot be called back, as within one process.
+the host's shared state (`newscrawl.pacing`), which every worker reads before each request to
+the host: requests already sent cannot be called back, as within one process.
 """
 
 from __future__ import annotations
@@ -27,15 +27,12 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from newscrawl.middlewares.guard import BlockedRequest
-from newscrawl.pacing import HostBackoff
+from newscrawl.pacing import HostState, shared_state
 
 logger = logging.getLogger(__name__)
 
 #: Statuses whose Retry-After is honoured.
 STATUSES = frozenset({429, 503})
-
-#: How often (seconds) a worker process reads the pauses the other workers were asked for.
-SYNC_SECONDS = 0.5
 
 
 def parse_retry_after(value: str | bytes | None, now: float | None = None) -> float | None:
@@ -75,8 +72,6 @@ class RetryAfterMiddleware:
         self.workers = workers
         #: origin -> (monotonic time until which it is left alone, whether requests wait)
         self.until: dict[str, tuple[float, bool]] = {}
-        self.shared: HostBackoff | None = None
-        self.synced = float("-inf")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
@@ -88,41 +83,30 @@ class RetryAfterMiddleware:
             settings.getint("NEWSCRAWL_WORKERS", 1),
         )
 
-    def _shared(self) -> HostBackoff | None:
-        """The archive's pauses when other worker processes fetch too (else None)."""
-        if self.workers <= 1:
-            return None
-        if self.shared is None:
-            session = getattr(getattr(self.crawler, "spider", None), "session", None)
-            archive = getattr(session, "archive", None)
-            if archive is None:
-                return None
-            self.shared = HostBackoff(archive)
-        return self.shared
+    def _shared(self) -> HostState | None:
+        """The shared host state when other worker processes fetch too (else None)."""
+        return shared_state(self.crawler) if self.workers > 1 else None
 
     def _keep(self, origin: str, until: float, sit_out: bool) -> None:
         previous = self.until.get(origin)
         if previous is None or previous[0] < until:
             self.until[origin] = (until, sit_out)
 
-    def _sync(self) -> None:
-        """Take in the pauses other workers were asked for (at most every SYNC_SECONDS)."""
-        now = time.monotonic()
-        if now - self.synced < SYNC_SECONDS:
-            return
+    def _sync(self, origin: str) -> None:
+        """Take in a pause of `origin` another worker was asked for."""
         shared = self._shared()
         if shared is None:
             return
-        self.synced = now
         wall = time.time()
-        for origin, (until, sit_out) in shared.active(wall).items():
-            self._keep(origin, now + (until - wall), sit_out)
+        paused = shared.paused(origin, wall)
+        if paused is not None:
+            self._keep(origin, time.monotonic() + (paused[0] - wall), paused[1])
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         """Hold (or refuse) a request to a host that is backing off."""
         origin = _origin(request)
         while True:
-            self._sync()
+            self._sync(origin)
             entry = self.until.get(origin)
             if entry is None:
                 return None
@@ -150,7 +134,7 @@ class RetryAfterMiddleware:
         self._keep(origin, time.monotonic() + wait, sit_out)
         shared = self._shared()
         if shared is not None:
-            shared.record(origin, time.time() + wait, sit_out)
+            shared.pause(origin, time.time() + wait, sit_out)
         self.crawler.stats.inc_value("newscrawl/retry_after/responses")
         logger.info(
             "%s answered %d with Retry-After %.0f s: backing off from %s",

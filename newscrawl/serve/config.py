@@ -13,15 +13,12 @@ from newscrawl.archive.schema import FTS_WEIGHTS
 
 #: The plugin's name in Datasette's metadata ("plugins") and its plugin manager.
 PLUGIN_NAME = "newscrawl"
-#: Tables a reader never needs: the frontier, near-duplicate signatures, crawl workers, the
-#: turns of the crawl processes at each host.
+#: Tables a reader never needs: the frontier, near-duplicate signatures, crawl workers.
 INTERNAL_TABLES = (
     "frontier",
     "article_signatures",
     "article_bands",
     "run_workers",
-    "host_pacing",
-    "host_backoff",
 )
 #: Where the stats page with the articles-per-day chart lives.
 STATS_PATH = "/-/newscrawl/stats"
