@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -467,10 +468,41 @@ def _page_text(tree: Any, max_chars: int) -> str:
     characters, text nodes joined by NUL: no date (nor its time zone) runs across two nodes."""
     if _LAST_TEXT[0] is not tree:
         _LAST_TEXT[:] = [tree, {}]
-    texts: dict[int, str] = _LAST_TEXT[1]
+    texts: dict[Any, str] = _LAST_TEXT[1]
     if max_chars not in texts:
         texts[max_chars] = _read_page_text(tree, max_chars)
     return texts[max_chars]
+
+
+def _lower_page_text(tree: Any, max_chars: int) -> str:
+    """`_page_text` in lower case (cached with it)."""
+    text = _page_text(tree, max_chars)
+    texts: dict[Any, str] = _LAST_TEXT[1]
+    key = ("lower", max_chars)
+    if key not in texts:
+        texts[key] = text.lower()
+    return texts[key]
+
+
+def _notes(
+    tree: Any, max_chars: int, lead: re.Pattern[str], note: re.Pattern[str]
+) -> Iterator[Any]:
+    """The matches of the case-insensitive `note` in the page's text, as `finditer` finds them,
+    but tried only where `lead` (its first words, in lower case) is in the lower-cased text: a
+    search for a literal is many times faster than a case-insensitive one."""
+    text = _page_text(tree, max_chars)
+    lower = _lower_page_text(tree, max_chars)
+    if len(lower) != len(text):  # a letter whose lower case is longer: positions differ
+        yield from note.finditer(text)
+        return
+    end = 0
+    for candidate in lead.finditer(lower):
+        if candidate.start() < end:
+            continue
+        found = note.match(text, candidate.start())
+        if found:
+            end = found.end()
+            yield found
 
 
 def _read_page_text(tree: Any, max_chars: int) -> str:
@@ -500,6 +532,7 @@ _UPDATE_NOTE = re.compile(
     r"reviewed|revised)\b)(?:\s*on\b)?[\s:\x00-]*",
     re.IGNORECASE,
 )
+_UPDATE_LEAD = re.compile(r"(?:last|page)\s")
 
 
 def update_note(tree: Any, max_chars: int = 50_000) -> str | None:
@@ -508,7 +541,7 @@ def update_note(tree: Any, max_chars: int = 50_000) -> str | None:
     (a page's own note comes after any in teasers)."""
     text = _page_text(tree, max_chars)
     found = None
-    for note in _UPDATE_NOTE.finditer(text):
+    for note in _notes(tree, max_chars, _UPDATE_LEAD, _UPDATE_NOTE):
         match = DATE_IN_TEXT.match(text, note.end())
         if match:
             found = match.group(0)
@@ -521,6 +554,7 @@ _ORIGINAL_NOTE = re.compile(
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[\s\x00]*)?",
     re.IGNORECASE,
 )
+_ORIGINAL_LEAD = re.compile(r"(?:originally|first)\s")
 
 
 def original_note(tree: Any, max_chars: int = 50_000) -> str | None:
@@ -528,7 +562,7 @@ def original_note(tree: Any, max_chars: int = 50_000) -> str | None:
     text: a page updated over the years states so when it first appeared. The first such note
     wins."""
     text = _page_text(tree, max_chars)
-    for note in _ORIGINAL_NOTE.finditer(text):
+    for note in _notes(tree, max_chars, _ORIGINAL_LEAD, _ORIGINAL_NOTE):
         match = DATE_IN_TEXT.match(text, note.end())
         if match:
             return match.group(0)

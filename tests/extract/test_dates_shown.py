@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from newscrawl.extract import extract_article
 from newscrawl.extract.dates import (
     headline_date,
@@ -11,6 +13,7 @@ from newscrawl.extract.dates import (
     original_note,
     page_dates,
     shown_days,
+    update_note,
 )
 from newscrawl.extract.document import parse_html
 
@@ -251,3 +254,15 @@ def test_originally_published_note_may_name_the_weekday() -> None:
         " 2022.</em></p></body></html>"
     )
     assert original_note(tree) == "March 2, 2022"
+
+
+@pytest.mark.parametrize("before", ["", "İstanbul bureau. "])
+def test_notes_are_found_in_any_case_and_beside_letters_whose_lower_case_is_longer(
+    before: str,
+) -> None:
+    tree = parse_html(
+        f"<html><body><h1>Tea</h1><p>{before}A story.</p>{BODY}<p>FIRST PUBLISHED: 2 March"
+        " 2022. Page last   reviewed on 4 May 2024</p></body></html>"
+    )
+    assert original_note(tree) == "2 March 2022"
+    assert update_note(tree) == "4 May 2024"
