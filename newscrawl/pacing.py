@@ -3,10 +3,13 @@
 Scrapy spaces requests per host within one process. Several worker processes fetching from one
 host would each keep a robots.txt ``Crawl-delay`` (or ``DOWNLOAD_DELAY``, or AutoThrottle's delay)
 and together send requests closer than it asks; and a ``Retry-After`` pause one worker was asked
-for would not stop the others. Each host therefore has a small state file beside the archive,
-``<db>.locks/hosts/<hash>``: its next free moment and the end of its pause, read and written under
-an advisory file lock. That is a few microseconds a request, and never waits for the archive's
-write lock (which a worker holds while it writes a batch of articles).
+for would not stop the others; and each process would keep its own per-site concurrency limit.
+Each host therefore has a small state file beside the archive, ``<db>.locks/hosts/<hash>``: its
+next free moment and the end of its pause, read and written under an advisory file lock; and
+one slot file per request it may have in flight (``<hash>.<n>``), locked while the request is
+out. That is a few microseconds a request, never waits for the archive's write lock (which a
+worker holds while it writes a batch of articles), and the operating system drops the locks of
+a process that dies, so a crash never leaves a slot taken.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ class HostState:
         self.folder = hosts_dir(db_path)
         os.makedirs(self.folder, exist_ok=True)
         self._open: OrderedDict[str, int] = OrderedDict()
+        #: Slot files open in this process, and the slots it holds (whose locks it keeps).
+        self._slots: OrderedDict[tuple[str, int], int] = OrderedDict()
+        self.held: set[tuple[str, int]] = set()
 
     def reserve(self, host: str, delay: float, now: float) -> float:
         """Reserve the next turn at `host` for a request, `delay` seconds after the previous one
@@ -82,18 +88,56 @@ class HostState:
             _unlock(fd)
         return (until, bool(sit_out)) if until > now else None
 
+    def take_slot(self, host: str, limit: int) -> tuple[str, int] | None:
+        """Take a free one of `host`'s `limit` request slots (across all processes), or None."""
+        for n in range(limit):
+            slot = (host, n)
+            if slot in self.held:
+                continue
+            fd = self._slot_fd(slot)
+            if _try_lock(fd):
+                self.held.add(slot)
+                return slot
+        return None
+
+    def give_slot(self, slot: tuple[str, int]) -> None:
+        """Free a slot `take_slot` gave."""
+        if slot in self.held:
+            self.held.discard(slot)
+            _unlock(self._slots[slot])
+
     def close(self) -> None:
-        """Close the open host files."""
+        """Close the open host and slot files (which frees this process's slots)."""
         while self._open:
             os.close(self._open.popitem()[1])
+        while self._slots:
+            os.close(self._slots.popitem()[1])
+        self.held.clear()
+
+    def _slot_fd(self, slot: tuple[str, int]) -> int:
+        fd = self._slots.get(slot)
+        if fd is not None:
+            self._slots.move_to_end(slot)
+            return fd
+        fd = os.open(f"{self._path(slot[0])}.{slot[1]}", os.O_RDWR | os.O_CREAT, 0o644)
+        self._slots[slot] = fd
+        if len(self._slots) > MAX_OPEN:
+            for old in list(self._slots):
+                if old not in self.held:
+                    os.close(self._slots.pop(old))
+                    break
+        return fd
+
+    def _path(self, host: str) -> str:
+        name = hashlib.blake2b(host.lower().encode("utf-8"), digest_size=12).hexdigest()
+        return os.path.join(self.folder, name)
 
     def _fd(self, host: str) -> int:
         fd = self._open.get(host)
         if fd is not None:
             self._open.move_to_end(host)
             return fd
-        name = hashlib.blake2b(host.lower().encode("utf-8"), digest_size=12).hexdigest()
-        fd = os.open(os.path.join(self.folder, name), os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self._path(host), os.O_RDWR | os.O_CREAT, 0o644)
         self._open[host] = fd
         if len(self._open) > MAX_OPEN:
             os.close(self._open.popitem(last=False)[1])
@@ -128,6 +172,19 @@ def _lock(fd: int, exclusive: bool) -> None:
         msvcrt.locking(fd, msvcrt.LK_LOCK, _STATE.size)
     else:
         fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the file's lock if no one holds it (without waiting)."""
+    try:
+        if sys.platform == "win32":  # pragma: no cover
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, _STATE.size)
+        else:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _unlock(fd: int) -> None:

@@ -61,6 +61,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.retryafter.RetryAfterMiddleware": 560,
     # Next to the downloader: captures responses before they are decompressed.
     "newscrawl.middlewares.warc.WarcCaptureMiddleware": 950,
+    # Last before the downloader: a site's request slot is held only while a request is out.
+    "newscrawl.middlewares.siteslots.SiteSlotsMiddleware": 990,
 }
 EXTENSIONS = {
     "newscrawl.extensions.progress.ProgressReporter": 500,
@@ -115,6 +117,8 @@ NEWSCRAWL_ALLOW_PRIVATE = False
 NEWSCRAWL_GUARD_RESOLVER = ""
 #: Longest Retry-After (seconds) waited out; a host asking more is left alone for the run.
 NEWSCRAWL_RETRY_AFTER_MAX = 120.0
+#: Longest wait (seconds) for one of a site's request slots shared by the worker processes.
+NEWSCRAWL_SLOT_MAX_WAIT = 300.0
 
 # -- crawling from many machines (newscrawl.cluster, `crawl --redis`) -------------------------
 #: Redis URL that makes crawl processes cluster workers (also $NEWSCRAWL_REDIS or --redis).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,30 @@ def test_a_single_process_keeps_its_pauses_to_itself(tmp_path: Path) -> None:
     busy = Response(request.url, status=429, headers={"Retry-After": "5"}, request=request)
     told.process_response(request, busy)
     assert HostState(str(path)).paused("http://127.0.0.1:1", now=0.0) is None
+
+
+def test_a_sites_slots_are_shared_by_the_processes(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    one, two = HostState(db), HostState(db)
+    taken = [one.take_slot("news.example", 2), one.take_slot("news.example", 2)]
+    assert sorted(s for s in taken if s) == [("news.example", 0), ("news.example", 1)]
+    assert two.take_slot("news.example", 2) is None
+    assert two.take_slot("other.example", 2) == ("other.example", 0)
+    one.give_slot(("news.example", 1))
+    assert two.take_slot("news.example", 2) == ("news.example", 1)
+
+
+def _take_slot_and_exit(db: str) -> None:
+    assert HostState(db).take_slot("news.example", 1) is not None
+    os._exit(0)  # no clean-up: as if the process had crashed
+
+
+def test_a_process_that_dies_frees_its_slots(tmp_path: Path) -> None:
+    import multiprocessing
+
+    db = str(tmp_path / "news.db")
+    worker = multiprocessing.get_context("spawn").Process(target=_take_slot_and_exit, args=(db,))
+    worker.start()
+    worker.join(timeout=60)
+    assert worker.exitcode == 0
+    assert HostState(db).take_slot("news.example", 1) == ("news.example", 0)

@@ -163,3 +163,64 @@ def test_retry_after_pauses_every_worker_process(tmp_path: Path) -> None:
     # The other worker may have sent a request before it read the pause (every 0.5 s).
     meanwhile = [p for t, p in BusyHost.log if told + 0.6 < t < told + BusyHost.retry_after - 0.2]
     assert meanwhile == [], meanwhile
+
+
+class CountingHost(BaseHTTPRequestHandler):
+    """A slow host that counts the requests it is answering at once."""
+
+    lock = threading.Lock()
+    inflight = 0
+    most = 0
+    paths: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        with CountingHost.lock:
+            CountingHost.inflight += 1
+            CountingHost.most = max(CountingHost.most, CountingHost.inflight)
+            CountingHost.paths.append(self.path)
+        try:
+            if self.path == "/":
+                links = "".join(f'<h2><a href="{p}">{p}</a></h2>' for p in STORIES)
+                body = f"<html><body>{links}</body></html>"
+            else:
+                time.sleep(0.25)
+                n = STORIES.index(self.path) + 1 if self.path in STORIES else 0
+                body = (
+                    f'<html lang="en"><head><title>Busy story {n}</title>'
+                    '<meta property="og:type" content="article"></head><body><article>'
+                    f"<h1>Busy story {n}</h1><p>{BODY} {n}</p></article></body></html>"
+                )
+            data = body.encode()
+            self.send_response(200 if self.path != "/robots.txt" else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        finally:
+            with CountingHost.lock:
+                CountingHost.inflight -= 1
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_sites_concurrency_limit_holds_across_worker_processes(tmp_path: Path) -> None:
+    CountingHost.inflight, CountingHost.most, CountingHost.paths = 0, 0, []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CountingHost)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        result = CliRunner().invoke(
+            cli,
+            [
+                "crawl", f"http://127.0.0.1:{httpd.server_address[1]}/", "--db",
+                str(tmp_path / "a.db"), "-s", "AUTOTHROTTLE_ENABLED=false",
+                "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", "NEWSCRAWL_PROCESSES=2",
+                "-s", "NEWSCRAWL_FRONTIER_BATCH=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+            ],
+        )  # fmt: skip
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.exit_code == 0, result.output
+    assert sorted(p for p in CountingHost.paths if p in STORIES) == sorted(STORIES)
+    assert CountingHost.most == 2

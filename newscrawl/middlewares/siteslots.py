@@ -1,0 +1,142 @@
+"""Keep each site's concurrency limit across the worker processes of a crawl.
+
+Scrapy limits the requests in flight to a site (``CONCURRENT_REQUESTS_PER_DOMAIN``, or a
+source's own setting) within one process: two worker processes fetching from one site would
+send it twice as many. When a crawl has several worker processes, each request to a site first
+takes one of the site's slots, shared by all of them (`newscrawl.pacing.HostState.take_slot`),
+and frees it when its answer or its failure comes back. A request whose site has no free slot
+waits: it is woken when this process frees one, and looks again every ``POLL_SECONDS`` for one
+another process freed. A request that waited ``NEWSCRAWL_SLOT_MAX_WAIT`` seconds goes anyway
+(counted as ``newscrawl/site_slots/overdue``), so a stuck slot can slow a crawl but never stop it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import defer, reactor
+
+from newscrawl.pacing import HostState, shared_state
+
+logger = logging.getLogger(__name__)
+
+#: How often (seconds) a waiting request looks for a slot another process freed.
+POLL_SECONDS = 0.05
+#: Where a request's slot is kept while it is out.
+META_KEY = "nc_site_slot"
+
+
+class SiteSlotsMiddleware:
+    """Take a shared slot of the request's site before it goes out; see the module docstring."""
+
+    def __init__(self, crawler: Any, workers: int, max_wait: float) -> None:
+        self.crawler = crawler
+        self.workers = workers
+        self.max_wait = max_wait
+        self.waiting: defaultdict[str, deque[defer.Deferred[None]]] = defaultdict(deque)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SiteSlotsMiddleware:
+        middleware = cls(
+            crawler,
+            crawler.settings.getint("NEWSCRAWL_WORKERS", 1),
+            crawler.settings.getfloat("NEWSCRAWL_SLOT_MAX_WAIT", 300.0),
+        )
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def _state(self) -> HostState | None:
+        return shared_state(self.crawler) if self.workers > 1 else None
+
+    def site_limit(self, request: Any) -> tuple[str, int]:
+        """The request's site (Scrapy's download slot key) and its concurrency limit."""
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        if downloader is None:
+            host = urlparse_cached(request).hostname or ""
+            return host, self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8)
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            return key, int(slot.concurrency)
+        settings = getattr(downloader, "per_slot_settings", {}).get(key, {})
+        default = getattr(downloader, "ip_concurrency", 0) or getattr(
+            downloader, "domain_concurrency", 8
+        )
+        return key, int(settings.get("concurrency", default))
+
+    async def process_request(self, request: Any, spider: Any = None) -> None:
+        state = self._state()
+        if state is None:
+            return None
+        site, limit = self.site_limit(request)
+        if limit <= 0:
+            return None
+        started = time.monotonic()
+        while (slot := state.take_slot(site, limit)) is None:
+            if time.monotonic() - started >= self.max_wait:
+                self.crawler.stats.inc_value("newscrawl/site_slots/overdue")
+                logger.warning(
+                    "no free request slot for %s after %.0f s: sending %s anyway",
+                    site,
+                    self.max_wait,
+                    request.url,
+                )
+                return None
+            await self._wait(site)
+        request.meta[META_KEY] = slot
+        return None
+
+    async def _wait(self, site: str) -> None:
+        """Wait until this process frees a slot of `site`, or POLL_SECONDS at most."""
+        woken: defer.Deferred[None] = defer.Deferred()
+        queue = self.waiting[site]
+        queue.append(woken)
+        clock: Any = reactor
+        timer = clock.callLater(POLL_SECONDS, self._wake, woken)
+        try:
+            await maybe_deferred_to_future(woken)
+        finally:
+            if timer.active():
+                timer.cancel()
+            if woken in queue:
+                queue.remove(woken)
+            if not queue:
+                self.waiting.pop(site, None)
+
+    @staticmethod
+    def _wake(woken: defer.Deferred[None]) -> None:
+        if not woken.called:
+            woken.callback(None)
+
+    def _free(self, request: Any) -> None:
+        slot = request.meta.pop(META_KEY, None)
+        state = self._state()
+        if slot is None or state is None:
+            return
+        state.give_slot(tuple(slot))
+        queue = self.waiting.get(slot[0])
+        if queue:
+            self._wake(queue.popleft())
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        """Free the request's slot as its answer comes back."""
+        self._free(request)
+        return response
+
+    def process_exception(self, request: Any, exception: Exception, spider: Any = None) -> None:
+        """Free the request's slot when it failed."""
+        self._free(request)
+        return None
+
+    def spider_closed(self, spider: Any = None) -> None:
+        """Free every slot still held (requests the closing engine dropped)."""
+        state = self._state()
+        if state is not None:
+            for slot in list(state.held):
+                state.give_slot(slot)
