@@ -42,7 +42,13 @@ from newscrawl.extract.encoding import decode_html
 from newscrawl.extract.metadata import PageMeta, read_page_meta
 from newscrawl.extract.pagetype import classify_page
 from newscrawl.extract.sites import SiteRule, rule_for
-from newscrawl.extract.text import choose_body, count_words, extract_body, tidy_body
+from newscrawl.extract.text import (
+    choose_body,
+    count_words,
+    drop_author_bio,
+    extract_body,
+    tidy_body,
+)
 from newscrawl.extract.title import choose_title, is_site_name, site_domain_names
 
 #: The keys of the dict `extract_article` returns, in order.
@@ -384,7 +390,12 @@ def _authors(
 
 
 def _body(
-    tree: etree._Element, meta: PageMeta, url: str, rule: SiteRule | None, titles: list[str]
+    tree: etree._Element,
+    meta: PageMeta,
+    url: str,
+    rule: SiteRule | None,
+    titles: list[str],
+    authors: list[str],
 ) -> tuple[str, str]:
     """Return the body text and its source (site rule, JSON-LD articleBody or trafilatura)."""
     if rule and rule.prune:
@@ -401,6 +412,7 @@ def _body(
     extracted = extract_body(tree, url)
     for title in titles:
         extracted = tidy_body(extracted, title)
+    extracted = drop_author_bio(extracted, authors)
     ld_body = meta.article_ld.get("articleBody") if meta.article_ld else None
     return choose_body(extracted, ld_body if isinstance(ld_body, str) else None)
 
@@ -494,7 +506,8 @@ def extract_article(
     put("image", _first(fields.image_candidates(meta, url)))
     put("canonical_url", _first(fields.canonical_candidates(meta, url)))
 
-    text, text_src = _body(tree, meta, url, rule, [t for t in (out["title"], h1) if t])
+    titles = [t for t in (out["title"], h1) if t]
+    text, text_src = _body(tree, meta, url, rule, titles, out["authors"] or [])
     put("text", (text or None, text_src))
     out["word_count"] = count_words(text)
     out["access"], access_src = detect_access(tree, meta, out["word_count"])

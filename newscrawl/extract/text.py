@@ -16,6 +16,7 @@ from lxml import etree
 from trafilatura.core import bare_extraction
 from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 from newscrawl.extract.document import clean_space, first_descendant, place_streamed_content
 from newscrawl.extract.visible import DATE_IN_TEXT, document_elements
@@ -106,6 +107,12 @@ _PROMO_LINE = re.compile(
     r"|^.{10,160}\s\[[A-Z]{3,}(?: [A-Z]+)*\]$"
     r"|^(?i:also on [\w-]+(?:\.[\w-]+)+\b.{0,200})$"
 )
+#: A picture's caption or credit line, ending with its credit ("... trail in front of you.
+#: Credit: Sam Schild", "Image: Thinkstock", "Photo credit: Jane Doe / Getty Images").
+_CREDIT_LINE = re.compile(
+    r"(?:^|[\s.|(])(?:Credit|Photo|Image|Picture|Photograph)s?(?: (?i:credits?))?:"
+    r"\s*[\w©@][^.!?:]{0,60}?[\s|)]*$"
+)
 #: A call to subscribe or share ("... delivered to your inbox", "Sign up for our newsletter",
 #: "Like this story? Share it with a friend!").
 _CALL_TO_ACTION = re.compile(
@@ -127,6 +134,8 @@ def _is_furniture(para: str) -> bool:
     if words <= 40 and (_PROMO_LINE.match(para) or _CALL_TO_ACTION.match(para)):
         return True
     if words <= 12 and _BYLINE_LINE.match(para) and not para.rstrip().endswith("."):
+        return True
+    if words <= 40 and _CREDIT_LINE.search(para):
         return True
     return words <= 14 and para.isupper() and bool(_SHOUTED_PROMO.search(para))
 
@@ -200,6 +209,30 @@ def tidy_body(text: str, title: str | None = None) -> str:
     return "\n\n".join(paras)
 
 
+#: Most words of a closing paragraph `drop_author_bio` reads as the author's biography.
+AUTHOR_BIO_WORDS = 120
+#: The verbs a biography opens with after the author's name ("Jane Doe is a reporter...").
+_BIO_VERB = r",?\s(?:is|was|has|holds|writes|covers|serves|leads)\b"
+
+
+def drop_author_bio(text: str, authors: list[str]) -> str:
+    """Drop the biography of a credited author among the last two paragraphs: a paragraph of
+    at most `AUTHOR_BIO_WORDS` words that opens with the author's full name and a verb ("Jane
+    Doe is a health reporter...", "(Jane Doe is an attorney at...")), printed under the
+    article, not part of it."""
+    names = [name for name in authors if len(name.split()) >= 2]
+    paras = text.split("\n\n")
+    if not names or len(paras) < 4:
+        return text
+    bio = re.compile(rf"\(?(?:{'|'.join(map(re.escape, names))}){_BIO_VERB}")
+    keep = [
+        p
+        for i, p in enumerate(paras)
+        if i < len(paras) - 2 or not bio.match(p) or count_words(p) > AUTHOR_BIO_WORDS
+    ]
+    return "\n\n".join(keep) if len(keep) < len(paras) else text
+
+
 def _paragraphs(text: str) -> str:
     """Normalise extracted text to paragraphs joined by one blank line."""
     lines = [clean_space(line) for line in text.splitlines()]
@@ -214,7 +247,8 @@ _CANDIDATE_WORD = re.compile(
     r"caption|newsletter|shar|related|ccordion|faq|disc(?:laimer|losure)|co(?:okie|nsent|pyright)"
     r"|author|bio|promo|cta|latest|desktop|mobile|print"
     r"|sub-?(?:title|hea?d|line)|dek|deck|standfirst|strapline"
-    r"|tooltip|popover|hovercard|rollover|popup|modal"
+    r"|tooltip|popover|hovercard|rollover|popup|modal|form[-_]?(?:done|fail|succ|err)"
+    r"|(?:success|error)[-_]?m"
 )
 #: A lower-cased class word or id of a block that is never article text: a disclaimer,
 #: disclosure or copyright notice, a cookie or consent notice, an author's bio box, a promotion
@@ -230,9 +264,13 @@ _BOILERPLATE_WORD = re.compile(
 )
 #: A lower-cased class word or id of a box shown only on demand: a tooltip, a hover card (a
 #: person's latest headlines shown over their name), a pop-up or modal dialog (a form's
-#: "thank you" message, a sign-up box). Its text is not the article's, though it may sit inside
-#: a paragraph; the links and buttons that open one ("open-popup") are not matched.
-_POPUP_WORD = re.compile(r"tooltip|popover|hovercard|rollover|(?:^|[-_])(?:popup|modal)$")
+#: "thank you" message, a sign-up box), a form's success or failure message ("w-form-done",
+#: "error-message"). Its text is not the article's, though it may sit inside a paragraph; the
+#: links and buttons that open one ("open-popup") are not matched.
+_POPUP_WORD = re.compile(
+    r"tooltip|popover|hovercard|rollover|(?:^|[-_])(?:popup|modal)$"
+    r"|form[-_]?(?:done|fail|success|error)$|(?:^|[-_])(?:success|error)[-_]?(?:message|msg)$"
+)
 _OPENERS = frozenset({"a", "button"})
 #: Class words that name the topic of the page, not the role of the block ("tag-cookies").
 _TOPIC_CLASS = ("tag-", "category-", "categories-", "topic-")
@@ -580,10 +618,14 @@ def trafilatura_text(tree: etree._Element, url: str | None, mode: str = "recall"
     return _paragraphs(xmltotxt(body, False) or "")
 
 
-#: Below this many words the recall pass may have picked a fragment; a balanced pass is tried too.
+#: Below this many words, and under `SHORT_BODY_HALF` of the words in the page's <p>s (or on a
+#: page without <p>s), the recall pass may have picked a fragment; a balanced pass is tried too.
+#: A short text that holds most of the page's paragraphs is a short article: on 891 pages, the
+#: balanced pass never found more there.
 SHORT_BODY_WORDS = 250
-#: The same when the recall pass kept less than this share of the words in the page's <p>
-#: elements: it settled on one block (an intro, a sidebar) of a long article.
+SHORT_BODY_HALF = 0.5
+#: The same, at any length, when the recall pass kept less than this share of the words in the
+#: page's <p>s: it settled on one block (an intro, a sidebar) of a long article.
 SHORT_BODY_SHARE = 0.2
 
 
@@ -609,9 +651,9 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
 
     Furniture is removed by `prune_furniture` before and `tidy_body` after, which keeps the
     precision of a second, precision-oriented pass at half the cost. Only when the text is short
-    (the recall pass may have settled on a fragment: under `SHORT_BODY_WORDS`, or under
-    `SHORT_BODY_SHARE` of the words in the page's paragraphs) is a balanced pass run as well,
-    and the longer text kept. A body split into chunks (`merge_split_body`) or streamed out of
+    (the recall pass may have settled on a fragment: under `SHORT_BODY_WORDS` and half the words
+    in the page's paragraphs, or under `SHORT_BODY_SHARE` of them) is a balanced pass run as
+    well, and the longer text kept. A body split into chunks (`merge_split_body`) or streamed out of
     place (`place_streamed_content`) is extracted again from a repaired copy, keeping the
     longer text.
 
@@ -619,8 +661,11 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     laid out with <br>s is split into paragraphs (`paragraphs_from_breaks`) and boxed notes
     are turned into plain blocks (`open_boxed_notes`); after it, dropped subheadings, pull
     quotes and paragraphs laid out as <div>s are put back (`restore_headings`), as are dropped
-    tables (`restore_tables`, first, so that a heading over a table finds it in the text), and
-    a second copy of the body is dropped (`drop_repeated_run`).
+    tables (`restore_tables`, first, so that a heading over a table finds it in the text), a
+    second copy of the body is dropped (`drop_repeated_run`), and so are the links to other
+    stories that close it (`cut_related_tail`). A text that lacks a block trafilatura discards
+    by name though it holds much of the page's prose (`discarded_prose`) is extracted again
+    with that block's class and id removed, and the new text kept when it holds the first.
     """
     if not _has_body_text(tree):
         return ""  # nothing to extract (an empty page or a frameset): skip trafilatura
@@ -631,7 +676,10 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     text = trafilatura_text(work, url)
     words = count_words(text)
     paragraph_words = _paragraph_words(work)
-    if words < SHORT_BODY_WORDS or words < SHORT_BODY_SHARE * paragraph_words:
+    short = words < SHORT_BODY_WORDS and (
+        not paragraph_words or words < SHORT_BODY_HALF * paragraph_words
+    )
+    if short or words < SHORT_BODY_SHARE * paragraph_words:
         other = trafilatura_text(work, url, mode="balanced")
         if count_words(other) > words:
             text, words = other, count_words(other)
@@ -652,12 +700,56 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
         variants.append(placed)
     if words < CONTAINER_TRY_SHARE * paragraph_words:
         text, words = _from_paragraph_container(work, url, text, words, paragraph_words)
+    hidden = discarded_prose(work, text)
+    if hidden:
+        other = trafilatura_text(_unnamed(work, hidden), url)
+        if count_words(other) > words and overlap(text, other) >= CONTAINER_OVERLAP:
+            text, words = other, count_words(other)
     for variant in variants:
         other = trafilatura_text(variant, url)
         if count_words(other) > words:
             text, words = other, count_words(other)
     text = restore_headings(work, restore_tables(work, text))
-    return drop_repeated_run(text)
+    return cut_related_tail(drop_repeated_run(text))
+
+
+#: A heading over links to other stories ("Read this next", "Related articles", "More from X").
+_RELATED_HEADING = re.compile(
+    r"(?:read|see|watch) (?:this|these) next|read next|up next|keep reading|further reading"
+    r"|also read|more to (?:read|explore)|more from .{1,40}|recommended(?: for you)?"
+    r"|(?:more|related|recommended|similar|popular|latest|other|trending)"
+    r" (?:posts|stories|articles|news|reads|reading|content|guides)"
+    r"|you (?:may|might) also (?:like|enjoy|be interested in)",
+    re.IGNORECASE,
+)
+#: Where such a heading must start (share of the text's words before it) for
+#: `cut_related_tail`, and the most words of each paragraph after it.
+RELATED_TAIL_START = 0.6
+RELATED_TAIL_WORDS = 80
+
+
+def cut_related_tail(text: str) -> str:
+    """Drop a heading over links to other stories (`_RELATED_HEADING`) in the last part of
+    the text (after `RELATED_TAIL_START` of its words) and everything after it, when no
+    paragraph after it is longer than a teaser (`RELATED_TAIL_WORDS`)."""
+    paras = text.split("\n\n")
+    if len(paras) < 3:
+        return text
+    words = [len(p.split()) for p in paras]
+    total = sum(words)
+    before = 0
+    for i, para in enumerate(paras):
+        if (
+            i
+            and before >= RELATED_TAIL_START * total
+            and len(para) <= 60
+            and _RELATED_HEADING.fullmatch(para.strip(" :.!?…→»"))
+        ):
+            if all(w <= RELATED_TAIL_WORDS for w in words[i + 1 :]):
+                return "\n\n".join(paras[:i])
+            break
+        before += words[i]
+    return text
 
 
 #: A repeated run of paragraphs is dropped when it has this many paragraphs, this many words
@@ -1250,6 +1342,70 @@ def open_boxed_notes(tree: etree._Element) -> None:
             continue
         if count_words(" ".join(_INNER_PARAGRAPH_TEXTS(aside))) >= BOXED_NOTE_WORDS:
             aside.tag = "div"
+
+
+#: trafilatura's boilerplate test by class and id words (its first discard expression), as a
+#: test of one element.
+_DISCARDED_BY_NAME = etree.XPath(
+    OVERALL_DISCARD_XPATH[0].path.strip().replace(".//*", "self::*", 1),
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+#: A class word of a block that its own name calls page furniture (a menu, a footer, a
+#: sidebar widget, related stories): `discarded_prose` looks for article text discarded by
+#: accident ("w-embed", "meta"), which a retry would not bring back from these.
+_NAMED_FURNITURE = re.compile(
+    r"nav|menu|footer|header|sidebar|widget|related|banner|dropdown|social|carousel"
+)
+#: Share of the characters of the page's <p>s a block must hold to be `discarded_prose`.
+PROSE_BLOCK_SHARE = 0.15
+
+
+def discarded_prose(tree: etree._Element, text: str) -> list[str]:
+    """Return the paths of blocks that trafilatura discards by name ("embed", "widget",
+    "sidebar", "meta" in a class or id) although they hold much of the text of the page's <p>s
+    (`PROSE_BLOCK_SHARE` of its characters), when the text lacks most of theirs
+    (`PROSE_BLOCK_MISSING`): a page builder's custom-HTML or text widget around the article."""
+    counts: dict[etree._Element, int] = {}
+    total = 0
+    for para in tree.iter("p"):
+        chars = int(_TEXT_LENGTH(para))  # characters, cheaper to count than words
+        total += chars
+        node = para.getparent()
+        while chars and node is not None:
+            counts[node] = counts.get(node, 0) + chars
+            node = node.getparent()
+    root = tree.getroottree()
+    paths = []
+    loose = ""
+    for node, chars in counts.items():
+        if chars < PROSE_BLOCK_SHARE * total or node.tag in _WRAPPERS or node.tag == "html":
+            continue
+        named = (node.get("class") or "").lower()
+        if _NAMED_FURNITURE.search(named) or not _DISCARDED_BY_NAME(node):
+            continue
+        # Most such blocks are kept all the same: their first paragraph is in the text.
+        loose = loose or _loose(text)
+        first = next((p for p in node.iter("p") if len(p.text_content().split()) >= 8), None)
+        if first is not None and _para_key(first.text_content()) in loose:
+            continue
+        if overlap(" ".join(_INNER_PARAGRAPH_TEXTS(node)), text) < PROSE_BLOCK_MISSING:
+            paths.append(root.getpath(node))
+    return paths
+
+
+#: Share of the extracted text's shingles a block's paragraphs must miss to be `discarded_prose`.
+PROSE_BLOCK_MISSING = 0.5
+
+
+def _unnamed(tree: etree._Element, paths: list[str]) -> etree._Element:
+    """A copy of the tree whose elements at these paths have no class or id."""
+    copied = copy.deepcopy(tree)
+    root = copied.getroottree()
+    for path in paths:
+        for node in root.xpath(path):
+            node.attrib.pop("class", None)
+            node.attrib.pop("id", None)
+    return copied
 
 
 #: Minimum words in a run of same-class paragraph containers for `split_body` to report it.
