@@ -96,117 +96,67 @@ def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
 STORIES = [f"/news/2025/09/{i:02d}/busy-harbour-story-{i}" for i in range(1, 13)]
 
 
-class BusyHost(BaseHTTPRequestHandler):
-    """A slow host whose first story answers 429 with Retry-After once."""
-
-    log: list[tuple[float, str]] = []
-    retry_after = 3
-    told = False
-
-    def do_GET(self) -> None:  # noqa: N802
-        BusyHost.log.append((time.monotonic(), self.path))
-        if self.path == "/robots.txt":
-            return self._send(404, "text/plain", "")
-        if self.path == "/":
-            links = "".join(f'<h2><a href="{p}">{p}</a></h2>' for p in STORIES)
-            return self._send(200, "text/html", f"<html><body>{links}</body></html>")
-        if self.path == STORIES[0] and not BusyHost.told:
-            BusyHost.told = True
-            return self._send(429, "text/plain", "busy", {"Retry-After": str(self.retry_after)})
-        time.sleep(0.3)
-        n = STORIES.index(self.path) + 1 if self.path in STORIES else 0
-        return self._send(
-            200,
-            "text/html",
-            f'<html lang="en"><head><title>Busy story {n}</title>'
-            '<meta property="og:type" content="article"></head>'
-            f"<body><article><h1>Busy story {n}</h1><p>{BODY} {n}</p></article></body></html>",
-        )
-
-    def _send(
-        self, status: int, kind: str, body: str, headers: dict[str, str] | None = None
-    ) -> None:
-        data = body.encode()
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", f"{kind}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _story_site(path: str) -> tuple[int, str]:
+    """The status and page of a small site: a home page linking to STORIES, slow to answer."""
+    if path == "/robots.txt":
+        return 404, ""
+    if path == "/":
+        links = "".join(f'<h2><a href="{p}">{p}</a></h2>' for p in STORIES)
+        return 200, f"<html><body>{links}</body></html>"
+    time.sleep(0.25)
+    n = STORIES.index(path) + 1 if path in STORIES else 0
+    return 200, (
+        f'<html lang="en"><head><title>Busy story {n}</title>'
+        '<meta property="og:type" content="article"></head><body><article>'
+        f"<h1>Busy story {n}</h1><p>{BODY} {n}</p></article></body></html>"
+    )
 
 
-def test_retry_after_pauses_every_worker_process(tmp_path: Path) -> None:
-    """A host one worker was told to leave alone gets no request from the other worker either."""
-    BusyHost.log, BusyHost.told = [], False
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), BusyHost)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        result = CliRunner().invoke(
-            cli,
-            [
-                "crawl", f"http://127.0.0.1:{httpd.server_address[1]}/", "--db",
-                str(tmp_path / "a.db"), "-s", "AUTOTHROTTLE_ENABLED=false",
-                "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", "NEWSCRAWL_PROCESSES=2",
-                "-s", "NEWSCRAWL_FRONTIER_BATCH=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-            ],
-        )  # fmt: skip
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    assert result.exit_code == 0, result.output
-    told = next(t for t, p in BusyHost.log if p == STORIES[0])
-    assert sorted({p for _, p in BusyHost.log if p in STORIES}) == sorted(STORIES)
-    # The other worker may have sent a request before it read the pause (every 0.5 s).
-    meanwhile = [p for t, p in BusyHost.log if told + 0.6 < t < told + BusyHost.retry_after - 0.2]
-    assert meanwhile == [], meanwhile
-
-
-class CountingHost(BaseHTTPRequestHandler):
-    """A slow host that counts the requests it is answering at once."""
+class StorySite(BaseHTTPRequestHandler):
+    """Serves `_story_site`, logging when each request came and how many were answered at once;
+    with `busy` set, the first story answers 429 with ``Retry-After: 3`` once."""
 
     lock = threading.Lock()
+    log: list[tuple[float, str]] = []
     inflight = 0
     most = 0
-    paths: list[str] = []
+    busy = False
+    retry_after = 3
+
+    @classmethod
+    def reset(cls, busy: bool) -> None:
+        cls.log, cls.inflight, cls.most, cls.busy = [], 0, 0, busy
 
     def do_GET(self) -> None:  # noqa: N802
-        with CountingHost.lock:
-            CountingHost.inflight += 1
-            CountingHost.most = max(CountingHost.most, CountingHost.inflight)
-            CountingHost.paths.append(self.path)
+        cls = StorySite
+        with cls.lock:
+            cls.log.append((time.monotonic(), self.path))
+            cls.inflight += 1
+            cls.most = max(cls.most, cls.inflight)
+            told = cls.busy and self.path == STORIES[0]
+            cls.busy = cls.busy and not told
         try:
-            if self.path == "/":
-                links = "".join(f'<h2><a href="{p}">{p}</a></h2>' for p in STORIES)
-                body = f"<html><body>{links}</body></html>"
-            else:
-                time.sleep(0.25)
-                n = STORIES.index(self.path) + 1 if self.path in STORIES else 0
-                body = (
-                    f'<html lang="en"><head><title>Busy story {n}</title>'
-                    '<meta property="og:type" content="article"></head><body><article>'
-                    f"<h1>Busy story {n}</h1><p>{BODY} {n}</p></article></body></html>"
-                )
+            headers = {"Retry-After": str(cls.retry_after)} if told else {}
+            status, body = (429, "busy") if told else _story_site(self.path)
             data = body.encode()
-            self.send_response(200 if self.path != "/robots.txt" else 404)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
         finally:
-            with CountingHost.lock:
-                CountingHost.inflight -= 1
+            with cls.lock:
+                cls.inflight -= 1
 
     def log_message(self, *args: object) -> None:
         pass
 
 
-def test_a_sites_concurrency_limit_holds_across_worker_processes(tmp_path: Path) -> None:
-    CountingHost.inflight, CountingHost.most, CountingHost.paths = 0, 0, []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CountingHost)
+def _crawl_with_two_workers(tmp_path: Path, per_site: int) -> None:
+    """Crawl StorySite with two worker processes taking two URLs at a time from the frontier."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), StorySite)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         result = CliRunner().invoke(
@@ -215,12 +165,29 @@ def test_a_sites_concurrency_limit_holds_across_worker_processes(tmp_path: Path)
                 "crawl", f"http://127.0.0.1:{httpd.server_address[1]}/", "--db",
                 str(tmp_path / "a.db"), "-s", "AUTOTHROTTLE_ENABLED=false",
                 "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", "NEWSCRAWL_PROCESSES=2",
-                "-s", "NEWSCRAWL_FRONTIER_BATCH=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                "-s", "NEWSCRAWL_FRONTIER_BATCH=2",
+                "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={per_site}",
             ],
         )  # fmt: skip
     finally:
         httpd.shutdown()
         httpd.server_close()
     assert result.exit_code == 0, result.output
-    assert sorted(p for p in CountingHost.paths if p in STORIES) == sorted(STORIES)
-    assert CountingHost.most == 2
+    assert sorted({p for _, p in StorySite.log if p in STORIES}) == sorted(STORIES)
+
+
+def test_retry_after_pauses_every_worker_process(tmp_path: Path) -> None:
+    """A host one worker was told to leave alone gets no request from the other worker either."""
+    StorySite.reset(busy=True)
+    _crawl_with_two_workers(tmp_path, per_site=1)
+    told = next(t for t, p in StorySite.log if p == STORIES[0])
+    # Requests the other worker had already sent when the pause began may still arrive.
+    pause = (told + 0.6, told + StorySite.retry_after - 0.2)
+    meanwhile = [p for t, p in StorySite.log if pause[0] < t < pause[1]]
+    assert meanwhile == [], meanwhile
+
+
+def test_a_sites_concurrency_limit_holds_across_worker_processes(tmp_path: Path) -> None:
+    StorySite.reset(busy=False)
+    _crawl_with_two_workers(tmp_path, per_site=2)
+    assert StorySite.most == 2
