@@ -52,7 +52,8 @@ _FURNITURE_LINE = re.compile(
     r"|share the (?:article|post|blog|story)(?: on)?"
     r"|table of contents?(?: show| hide)?|contents|content map|on this page"
     r"|in this (?:article|post)|jump to(?: section)?|written by|about the author|tags"
-    r"|filed under:.{0,60})\W*$",
+    r"|filed under:.{0,60}|check (?:the )?(?:latest |current )?prices?(?: (?:on|at) .{1,60})?)"
+    r"\W*$",
     re.IGNORECASE,
 )
 #: A byline or date line that trafilatura keeps at the top or bottom of the text.
@@ -118,9 +119,22 @@ _CREDIT_LINE = re.compile(
 _CALL_TO_ACTION = re.compile(
     r"^.{0,200}\b(?:to|in) your inbox\b.{0,60}$"
     r"|^(?:sign up|subscribe)\b.{0,200}\bnewsletter\b.{0,100}$"
-    r"|^(?:like|liked|enjoyed|enjoy) (?:this|the) (?:story|article|post)\b.{0,80}$",
+    r"|^(?:like|liked|enjoyed|enjoy) (?:this|the) (?:story|article|post)\b.{0,80}$"
+    r"|^\W*(?:join|get|sign up for|subscribe to)\b.{0,50}\bnewsletters?\W*$"
+    r"|^(?:thank you|thanks) for (?:subscribing|signing up)\b.{0,100}$",
     re.IGNORECASE,
 )
+
+#: The consent printed under a sign-up form ("By signing up, you agree to receive...", "By
+#: providing a telephone number ..., you are consenting to be contacted by SMS").
+_FORM_CONSENT = re.compile(
+    r"^By (?:signing|submitting|providing|clicking|subscribing|entering|registering|"
+    r"continuing|checking|creating|tapping|opting)\b.{0,150}?\byou(?:[’']re| are)? (?:hereby )?"
+    r"(?:agree|consent|consenting|acknowledge|accept (?:our|the|these))\b",
+    re.IGNORECASE,
+)
+#: Most words of such a consent.
+FORM_CONSENT_WORDS = 80
 
 
 @lru_cache(maxsize=1024)
@@ -137,6 +151,8 @@ def _is_furniture(para: str) -> bool:
         return True
     if words <= 40 and _CREDIT_LINE.search(para):
         return True
+    if para[:3].lower() == "by " and _FORM_CONSENT.match(para):
+        return len(para.split(None, FORM_CONSENT_WORDS + 1)) <= FORM_CONSENT_WORDS
     return words <= 14 and para.isupper() and bool(_SHOUTED_PROMO.search(para))
 
 
@@ -212,25 +228,87 @@ def tidy_body(text: str, title: str | None = None) -> str:
 #: Most words of a closing paragraph `drop_author_bio` reads as the author's biography.
 AUTHOR_BIO_WORDS = 120
 #: The verbs a biography opens with after the author's name ("Jane Doe is a reporter...").
-_BIO_VERB = r",?\s(?:is|was|has|holds|writes|covers|serves|leads)\b"
+_BIO_VERB = (
+    r",?\s(?:is|was|has|holds|writes|covers|serves|leads|worked|works|joined|studied|"
+    r"specializes|specialises|reports)\b"
+)
+#: A job title between the name and the verb ("Jane Doe, Editor, Running, studied...").
+_BIO_ROLE = r"(?:,(?:\s[\w&'’.-]+){1,4}){0,2}"
+#: The label of an author's biography ("About the author: Jane Doe is...").
+_BIO_LABEL = r"(?i:about the author|about the writer)"
+#: A biography in the first person ("Hi, I'm Jane Doe, and I...").
+_BIO_GREETING = (
+    r"(?:(?:Hi|Hello|Hey)(?: there)?[,!.]?\s)?I[’']m\s"
+    r"|(?:Hi|Hello|Hey)(?: there)?[,!.]?\sI am\s"
+)
+#: A line above a biography: its label ("About the author", "Contributor").
+_BIO_HEADING = re.compile(
+    r"(?i:about (?:the )?(?:author|writer|contributor)s?|(?:the )?author|contributor|"
+    r"written by|article written by):?"
+)
+#: Paragraphs at the end of the text `drop_author_bio` looks through for the biography.
+AUTHOR_BIO_TAIL = 4
+#: Most words of each paragraph after a biography that does not name the author (a label or
+#: link: "More by this contributor"), and of all of them, for `drop_author_bio` to drop them.
+BIO_LABEL_WORDS = 10
+#: Most words of each line under the author's name in an author box at the end of the text.
+AUTHOR_BOX_WORDS = 40
+#: Paragraphs at the end of the text `drop_author_bio` looks through for such a box.
+AUTHOR_BOX_TAIL = 6
+BIO_LABELS_WORDS = 20
 
 
 def drop_author_bio(text: str, authors: list[str]) -> str:
-    """Drop the biography of a credited author among the last two paragraphs: a paragraph of
-    at most `AUTHOR_BIO_WORDS` words that opens with the author's full name and a verb ("Jane
-    Doe is a health reporter...", "(Jane Doe is an attorney at...")), printed under the
-    article, not part of it."""
-    names = [name for name in authors if len(name.split()) >= 2]
+    """Drop the biography of a credited author among the last `AUTHOR_BIO_TAIL` paragraphs,
+    with what follows it: a paragraph of at most `AUTHOR_BIO_WORDS` words that opens with the
+    author's name (in full, or the first name, alone or with a surname), maybe a job title, and
+    a verb ("Jane Doe is a health reporter...", "(Jane Doe is an attorney at...)", "Jane Doe,
+    Editor, studied...", "About the author: Jane Doe is...") or that greets the reader in the
+    author's name ("Hi, I'm Jane Doe, and..."), printed under the article, not part of it. It
+    goes only when what follows it is more of it (paragraphs naming the author) or a few short
+    labels ("More by Jane"), with the author's name and a label ("Contributor") above it. An
+    author box among the last `AUTHOR_BOX_TAIL` paragraphs (a line holding only the author's
+    full name, then lines of at most `AUTHOR_BOX_WORDS` words) goes too."""
+    full = [name for name in authors if len(name.split()) >= 2]
+    # A given name ("Jane"), not the first word of an organisation's name ("QCY Official").
+    first = {name.split()[0] for name in full if re.fullmatch(r"[A-Z][a-z]+", name.split()[0])}
+    single = {name.strip() for name in authors if len(name.split()) == 1}
     paras = text.split("\n\n")
-    if not names or len(paras) < 4:
+    if not (full or single) or len(paras) < 4:
         return text
-    bio = re.compile(rf"\(?(?:{'|'.join(map(re.escape, names))}){_BIO_VERB}")
-    keep = [
-        p
-        for i, p in enumerate(paras)
-        if i < len(paras) - 2 or not bio.match(p) or count_words(p) > AUTHOR_BIO_WORDS
-    ]
-    return "\n\n".join(keep) if len(keep) < len(paras) else text
+    surname = r"\s[A-Z][\w'’-]+"
+    alternatives = [re.escape(name) for name in sorted(full, key=len, reverse=True)]
+    alternatives += [rf"{re.escape(name)}(?:{surname})?" for name in sorted(first)]
+    alternatives += [rf"{re.escape(name)}{surname}" for name in sorted(single)]
+    who = "|".join(alternatives)
+    names = {*full, *single}
+    bio = re.compile(
+        rf"(?:{_BIO_LABEL}:?\s)?\(?(?:{who}){_BIO_ROLE}{_BIO_VERB}|(?:{_BIO_GREETING})(?:{who})\b"
+    )
+    start = max(len(paras) - AUTHOR_BOX_TAIL, 3)
+    named = re.compile(rf"\b(?:{who})\b")
+    for i in range(start, len(paras)):
+        if i < len(paras) - AUTHOR_BIO_TAIL and paras[i] not in names:
+            continue
+        if paras[i] in names and all(count_words(p) <= AUTHOR_BOX_WORDS for p in paras[i + 1 :]):
+            # An author box: the full name, then short lines (a role, a handle, "View
+            # profile"); not a letter's signature ("Best wishes, / Jane").
+            while i > 3 and _BIO_HEADING.fullmatch(paras[i - 1]):
+                i -= 1
+            return "\n\n".join(paras[:i])
+        if not bio.match(paras[i]) or count_words(paras[i]) > AUTHOR_BIO_WORDS:
+            continue
+        # What follows is more of the biography (it names the author) or short labels
+        # ("More by this contributor", "Free trial"), not a section of the article.
+        others = [p for p in paras[i + 1 :] if not named.search(p)]
+        if all(count_words(p) <= BIO_LABEL_WORDS for p in others) and (
+            sum(count_words(p) for p in others) <= BIO_LABELS_WORDS
+        ):
+            # The author's name and a label printed above the biography go with it.
+            while i > 3 and (_BIO_HEADING.fullmatch(paras[i - 1]) or named.fullmatch(paras[i - 1])):
+                i -= 1
+            return "\n\n".join(paras[:i])
+    return text
 
 
 def _paragraphs(text: str) -> str:

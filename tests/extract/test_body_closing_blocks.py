@@ -98,3 +98,104 @@ def test_closing_paragraph_about_someone_else_is_kept() -> None:
     quote = "John Roe is the harbour master, and he says the new pier will open in May."
     text = "\n\n".join([*_lines("Story", 4), quote])
     assert drop_author_bio(text, ["Jane Doe"]) == text
+
+
+def test_closing_biography_by_first_name_is_dropped() -> None:
+    bio = "Jane is the co-founder of Island Wire, a newsletter about ferry services in the west."
+    text = "\n\n".join([*_lines("Story", 4), bio])
+    assert drop_author_bio(text, ["Jane Doe"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_biography_goes_with_the_paragraphs_that_continue_it() -> None:
+    bio = [
+        "Jane Doe is the owner of a ferry booking agency on Mull.",
+        "Jane holds a degree in marine engineering from the University of Glasgow.",
+        "When she is not sailing, Jane volunteers with the island lifeboat crew.",
+    ]
+    text = "\n\n".join([*_lines("Story", 4), *bio])
+    assert drop_author_bio(text, ["Jane Doe"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_biography_followed_by_a_section_of_the_article_is_kept() -> None:
+    bio = "Jane Doe is a transport reporter based in Oban who has covered the islands for years."
+    source = "Angus Smith, the skipper of the morning ferry to Craignure, was interviewed for this."
+    text = "\n\n".join([*_lines("Story", 4), bio, source])
+    assert drop_author_bio(text, ["Jane Doe"]) == text
+
+
+def test_labelled_biography_is_dropped() -> None:
+    bio = "About the author: Jane Doe is a transport reporter based in Oban."
+    text = "\n\n".join([*_lines("Story", 4), bio])
+    assert drop_author_bio(text, ["Jane Doe"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_first_person_biography_is_dropped() -> None:
+    bio = "Hi, I’m Jane Doe, and I have written about the island ferries for a decade."
+    text = "\n\n".join([*_lines("Story", 4), bio])
+    assert drop_author_bio(text, ["Jane Doe"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_name_and_label_above_a_biography_go_with_it() -> None:
+    box = [
+        "Contributor",
+        "Jane Doe",
+        "Jane Doe worked in radio before reporting on the islands.",
+        "More by this contributor",
+    ]
+    text = "\n\n".join([*_lines("Story", 4), *box])
+    assert drop_author_bio(text, ["Jane Doe"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_biography_with_a_job_title_is_dropped() -> None:
+    bio = "Jane Doe, Editor, Island News, studied journalism in Edinburgh."
+    text = "\n\n".join([*_lines("Story", 4), bio])
+    assert drop_author_bio(text, ["Jane Doe"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_biography_of_a_single_named_author_with_a_surname_is_dropped() -> None:
+    bio = "Jane Doe is a transport reporter based in Oban."
+    text = "\n\n".join([*_lines("Story", 4), bio])
+    assert drop_author_bio(text, ["Jane"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_closing_paragraph_naming_an_organisation_author_is_kept() -> None:
+    closing = "ACME is already building faster ferries for the northern routes."
+    text = "\n\n".join([*_lines("Story", 4), closing])
+    assert drop_author_bio(text, ["ACME", "ACME Official"]) == text
+
+
+def test_consent_under_a_sign_up_form_is_dropped() -> None:
+    consent = (
+        "By entering your phone number, you agree to receive text messages from Island Wire."
+        " Message and data rates may apply. Reply STOP to opt out."
+    )
+    text = "\n\n".join([*_lines("Story", 2), consent, *_lines("More", 2)])
+    assert tidy_body(text) == "\n\n".join([*_lines("Story", 2), *_lines("More", 2)])
+
+
+def test_prose_opening_with_by_and_you_is_kept() -> None:
+    prose = "By checking the timetable first, you save an hour at the pier and you accept delays."
+    text = "\n\n".join([*_lines("Story", 2), prose, *_lines("More", 2)])
+    assert tidy_body(text) == text
+
+
+def test_check_price_buttons_are_dropped() -> None:
+    text = "\n\n".join([*_lines("Story", 2), "Check Price on Amazon", *_lines("More", 2)])
+    assert tidy_body(text) == "\n\n".join([*_lines("Story", 2), *_lines("More", 2)])
+
+
+def test_author_box_at_the_end_is_dropped() -> None:
+    box = ["Jane Doe", "Author", "@janedoe • Jan 26, 2026", "Improve this post", "Share"]
+    text = "\n\n".join([*_lines("Story", 4), *box])
+    assert drop_author_bio(text, ["Jane Doe"]) == "\n\n".join(_lines("Story", 4))
+
+
+def test_signature_with_the_first_name_is_kept() -> None:
+    text = "\n\n".join([*_lines("Story", 4), "Best wishes,", "Jane"])
+    assert drop_author_bio(text, ["Jane Doe"]) == text
+
+
+def test_newsletter_sign_up_labels_are_dropped() -> None:
+    labels = ["🚀 Sign up for the Island Wire newsletter", "Thank you for subscribing!"]
+    text = "\n\n".join([*_lines("Story", 2), *labels, *_lines("More", 2)])
+    assert tidy_body(text) == "\n\n".join([*_lines("Story", 2), *_lines("More", 2)])
