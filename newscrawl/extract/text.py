@@ -137,6 +137,11 @@ _FORM_CONSENT = re.compile(
 FORM_CONSENT_WORDS = 80
 
 
+def _has_credit_word(para: str) -> bool:
+    """Tell whether a paragraph holds a word `_CREDIT_LINE` needs (faster than the pattern)."""
+    return "Credit" in para or "Photo" in para or "Image" in para or "Picture" in para
+
+
 @lru_cache(maxsize=1024)
 def _is_furniture(para: str) -> bool:
     """Tell whether a paragraph is a label, a call to action, a link to another story or a
@@ -149,7 +154,7 @@ def _is_furniture(para: str) -> bool:
         return True
     if words <= 12 and _BYLINE_LINE.match(para) and not para.rstrip().endswith("."):
         return True
-    if words <= 40 and _CREDIT_LINE.search(para):
+    if words <= 40 and ":" in para and _has_credit_word(para) and _CREDIT_LINE.search(para):
         return True
     if para[:3].lower() == "by " and _FORM_CONSENT.match(para):
         return len(para.split(None, FORM_CONSENT_WORDS + 1)) <= FORM_CONSENT_WORDS
