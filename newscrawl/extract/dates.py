@@ -484,17 +484,28 @@ def _lower_page_text(tree: Any, max_chars: int) -> str:
     return texts[key]
 
 
-def _notes(
+def _note_dates(
     tree: Any, max_chars: int, lead: re.Pattern[str], note: re.Pattern[str]
-) -> Iterator[Any]:
-    """The matches of the case-insensitive `note` in the page's text, as `finditer` finds them,
-    but tried only where `lead` (its first words, in lower case) is in the lower-cased text: a
-    search for a literal is many times faster than a case-insensitive one."""
+) -> Iterator[str]:
+    """The dates right after the matches of the case-insensitive `note` in the page's text, in
+    order. The note is tried only where `lead` (its first words, in lower case) is in the
+    lower-cased text: a search for a literal is many times faster than a case-insensitive one."""
     text = _page_text(tree, max_chars)
     lower = _lower_page_text(tree, max_chars)
     if len(lower) != len(text):  # a letter whose lower case is longer: positions differ
-        yield from note.finditer(text)
-        return
+        found_notes: Iterator[Any] = note.finditer(text)
+    else:
+        found_notes = _matches_at(text, lower, lead, note)
+    for found in found_notes:
+        date = DATE_IN_TEXT.match(text, found.end())
+        if date:
+            yield date.group(0)
+
+
+def _matches_at(
+    text: str, lower: str, lead: re.Pattern[str], note: re.Pattern[str]
+) -> Iterator[Any]:
+    """The matches `note.finditer(text)` finds, tried only where `lead` matches `lower`."""
     end = 0
     for candidate in lead.finditer(lower):
         if candidate.start() < end:
@@ -539,13 +550,8 @@ def update_note(tree: Any, max_chars: int = 50_000) -> str | None:
     """The date of a "Last updated: ..." (or "Page last reviewed", "Last modified") note in the
     page's text, often in its footer: when the page was last changed. The last such note wins
     (a page's own note comes after any in teasers)."""
-    text = _page_text(tree, max_chars)
-    found = None
-    for note in _notes(tree, max_chars, _UPDATE_LEAD, _UPDATE_NOTE):
-        match = DATE_IN_TEXT.match(text, note.end())
-        if match:
-            found = match.group(0)
-    return found
+    dates = list(_note_dates(tree, max_chars, _UPDATE_LEAD, _UPDATE_NOTE))
+    return dates[-1] if dates else None
 
 
 #: "Originally published on", "First posted:" before a date (a weekday may come between).
@@ -561,12 +567,7 @@ def original_note(tree: Any, max_chars: int = 50_000) -> str | None:
     """The date of an "Originally published on ..." (or "First published") note in the page's
     text: a page updated over the years states so when it first appeared. The first such note
     wins."""
-    text = _page_text(tree, max_chars)
-    for note in _notes(tree, max_chars, _ORIGINAL_LEAD, _ORIGINAL_NOTE):
-        match = DATE_IN_TEXT.match(text, note.end())
-        if match:
-            return match.group(0)
-    return None
+    return next(_note_dates(tree, max_chars, _ORIGINAL_LEAD, _ORIGINAL_NOTE), None)
 
 
 def page_dates(tree: Any, max_chars: int = 50_000, max_dates: int = 40) -> list[str]:

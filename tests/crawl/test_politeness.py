@@ -51,7 +51,7 @@ class Recorder(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def log_message(self, *args: object) -> None:
-        pass
+        """Quiet: the tests read the requests from the handler's own log."""
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ class StorySite(BaseHTTPRequestHandler):
                 cls.inflight -= 1
 
     def log_message(self, *args: object) -> None:
-        pass
+        """Quiet: the tests read the requests from the handler's own log."""
 
 
 def _crawl_with_two_workers(tmp_path: Path, per_site: int) -> None:
