@@ -36,7 +36,9 @@ _STATES: weakref.WeakKeyDictionary[Any, HostState] = weakref.WeakKeyDictionary()
 
 
 def hosts_dir(db_path: str) -> str:
-    """The folder of an archive's host state files: ``<db>.locks/hosts``."""
+    """The folder of an archive's host state files: ``<db>.locks/hosts``, in the folder of the
+    source run locks (`newscrawl.schedule.locks.lock_dir`, not imported: the scheduler's
+    package costs a crawl process ~0.2 s to import)."""
     return os.path.abspath(db_path) + ".locks" + os.sep + "hosts"
 
 
