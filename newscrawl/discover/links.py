@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -70,7 +70,7 @@ _ARROWS = re.compile(r"[\s»›→>«‹←<…|·\-]+")
 _PAGE_SEGMENT = re.compile(r"/page/(\d{1,5})/?$", re.IGNORECASE)
 
 
-def _parse(html: str) -> Any:
+def _parse(html: str | bytes) -> Any:
     """Parse an HTML document leniently; None if there is nothing to parse."""
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
@@ -253,24 +253,29 @@ class PageLinks:
     feeds: list[str] = field(default_factory=list)
 
 
+#: What the finders take: the page's HTML, or its document tree parsed already (an lxml
+#: element, such as `newscrawl.extract.parse_page` returns), which is used as it is.
+Html: TypeAlias = "str | bytes | etree._Element"
+
+
 #: The last page parsed, as (html, base_url, page): the crawl asks `find_links`,
-#: `find_feed_links` and `find_next_page` about the same page (the same str object) in a row.
-_last: tuple[str, str, _Page | None] | None = None
+#: `find_feed_links` and `find_next_page` about the same page (the same object) in a row.
+_last: tuple[Html, str, _Page | None] | None = None
 
 
-def _page(html: str, base_url: str) -> _Page | None:
+def _page(html: Html, base_url: str) -> _Page | None:
     """The parsed page (None if unparseable), reused when asked again about the same object."""
     global _last
     last = _last
     if last is not None and last[0] is html and last[1] == base_url:
         return last[2]
-    doc = _parse(html)
+    doc = html if isinstance(html, etree._Element) else _parse(html)
     page = None if doc is None else _Page(doc, base_url)
-    _last = (html, base_url, page) if isinstance(html, str) else None
+    _last = (html, base_url, page) if not isinstance(html, bytes) else None
     return page
 
 
-def page_links(html: str, base_url: str, *, feeds: bool = True) -> PageLinks:
+def page_links(html: Html, base_url: str, *, feeds: bool = True) -> PageLinks:
     """`find_links`, `find_next_page` and (with `feeds`) `find_feed_links` of one page at once,
     parsing it once and resolving each distinct href once."""
     page = _page(html, base_url)
@@ -279,7 +284,7 @@ def page_links(html: str, base_url: str, *, feeds: bool = True) -> PageLinks:
     return PageLinks(page.links(), page.next_page(), page.feeds() if feeds else [])
 
 
-def find_links(html: str, base_url: str) -> list[str]:
+def find_links(html: Html, base_url: str) -> list[str]:
     """List the absolute http(s) targets of ``<a>``/``<area>`` links, de-duplicated, in order.
 
     Fragments are dropped; fragment-only, mailto:, javascript: and similar links are skipped;
@@ -294,7 +299,7 @@ def _rel_tokens(element: Any) -> set[str]:
     return set((element.get("rel") or "").lower().split())
 
 
-def find_feed_links(html: str, base_url: str) -> list[str]:
+def find_feed_links(html: Html, base_url: str) -> list[str]:
     """List feeds announced by ``<link rel="alternate" type="application/rss+xml|atom+xml">``."""
     page = _page(html, base_url)
     return [] if page is None else page.feeds()
@@ -350,7 +355,7 @@ def _is_page(url: str, current: str, number: int) -> bool:
     return False
 
 
-def find_next_page(html: str, base_url: str) -> str | None:
+def find_next_page(html: Html, base_url: str) -> str | None:
     """Find the next (older) page of a listing: rel=next, a "Next"/"Older" anchor, or page N+1."""
     page = _page(html, base_url)
     return None if page is None else page.next_page()

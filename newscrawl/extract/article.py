@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
+from lxml.html import HtmlElement
 
 from newscrawl.extract import fields, visible
 from newscrawl.extract.access import detect_access
@@ -417,19 +418,31 @@ def _body(
     return choose_body(extracted, ld_body if isinstance(ld_body, str) else None)
 
 
+def parse_page(html: bytes | str, headers: Mapping[str, str] | None = None) -> HtmlElement:
+    """The document tree `extract_article` reads: `html` decoded (bytes, by the Content-Type
+    header and the page's own declarations) and parsed. The crawler parses a page once with
+    this, finds its links in the tree, then hands the same tree to `extract_article`."""
+    if isinstance(html, bytes):
+        html = decode_html(html, _header(headers, "content-type"))
+    return parse_html(html)
+
+
 def extract_article(
     html: bytes | str,
     url: str,
     headers: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    *,
+    tree: HtmlElement | None = None,
 ) -> dict[str, Any]:
     """Extract an article's fields from one page; pure (no network), never raises on bad HTML.
 
-    `now` bounds future dates (defaults to the current time).
+    `now` bounds future dates (defaults to the current time). `tree`, when given, is
+    `parse_page` of this `html` and `headers` (parsed already, not mutated since): the page is
+    not decoded and parsed again.
     """
-    if isinstance(html, bytes):
-        html = decode_html(html, _header(headers, "content-type"))
-    tree = parse_html(html)
+    if tree is None:
+        tree = parse_page(html, headers)
     meta = read_page_meta(tree)
     rule = rule_for(url)
     prov: dict[str, str] = {}

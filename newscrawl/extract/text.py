@@ -281,6 +281,9 @@ def drop_author_bio(text: str, authors: list[str]) -> str:
     paras = text.split("\n\n")
     if not (full or single) or len(paras) < 4:
         return text
+    start = max(len(paras) - AUTHOR_BOX_TAIL, 3)
+    if not any(name in para for para in paras[start:] for name in (*full, *first, *single)):
+        return text  # no paragraph it looks at names the author: skip building the patterns
     surname = r"\s[A-Z][\w'’-]+"
     alternatives = [re.escape(name) for name in sorted(full, key=len, reverse=True)]
     alternatives += [rf"{re.escape(name)}(?:{surname})?" for name in sorted(first)]
@@ -290,7 +293,6 @@ def drop_author_bio(text: str, authors: list[str]) -> str:
     bio = re.compile(
         rf"(?:{_BIO_LABEL}:?\s)?\(?(?:{who}){_BIO_ROLE}{_BIO_VERB}|(?:{_BIO_GREETING})(?:{who})\b"
     )
-    start = max(len(paras) - AUTHOR_BOX_TAIL, 3)
     named = re.compile(rf"\b(?:{who})\b")
     for i in range(start, len(paras)):
         if i < len(paras) - AUTHOR_BIO_TAIL and paras[i] not in names:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml.html import HtmlElement
+
 from newscrawl.extract import EXTRACTOR_VERSION, extract_article
 from newscrawl.items import Article
 from newscrawl.urls import amp_to_canonical, canonicalize, site_key
@@ -56,9 +58,12 @@ def article_url(fetched_url: str, canonical: str | None) -> tuple[str, str | Non
     return own, None
 
 
-def article_from_page(page: FetchedPage) -> Article:
-    """Extract the article from a fetched page; `page_type` says whether it is one."""
-    fields = extract_article(page.body, page.url, page.headers)
+def article_from_page(page: FetchedPage, tree: HtmlElement | None = None) -> Article:
+    """Extract the article from a fetched page; `page_type` says whether it is one.
+
+    `tree` is the page's `parse_page` tree when the caller has parsed it already.
+    """
+    fields = extract_article(page.body, page.url, page.headers, tree=tree)
     url, original = article_url(page.url, fields.get("canonical_url"))
     provenance = dict(fields.get("provenance") or {})
     hints = page.hints or {}

@@ -39,6 +39,7 @@ from newscrawl.discover import (
     parse_sitemap,
     sitemaps_from_robots,
 )
+from newscrawl.extract import parse_page
 from newscrawl.failures import failure_reason
 from newscrawl.frontier import Claimed, Discovered
 from newscrawl.isotime import utc_now
@@ -575,7 +576,13 @@ class NewsSpider(scrapy.Spider):
     def _handle_html(
         self, response: Response, source: Source, kind: str, depth: int, frontier_url: str | None
     ) -> Iterator[Any]:
-        html = response.text
+        headers = _headers(response)
+        try:
+            # Parsed once: the links are found in the tree extraction reads.
+            tree: Any = parse_page(response.body, headers)
+        except Exception:  # extraction, below, reports the failure; links use Scrapy's text
+            tree = None
+        html = response.text if tree is None else tree
         if depth < source.max_depth:
             found: list[Discovered] = []
             for link in find_links(html, response.url):
@@ -622,7 +629,7 @@ class NewsSpider(scrapy.Spider):
         page = FetchedPage(
             url=response.url,
             body=response.body,
-            headers=_headers(response),
+            headers=headers,
             requested_url=frontier_url,
             source=source.name,
             default_language=source.language,
@@ -631,7 +638,7 @@ class NewsSpider(scrapy.Spider):
             reason="recheck" if response.meta.get("nc_recheck") else "crawl",
         )
         try:
-            item = article_from_page(page)
+            item = article_from_page(page, tree)
         except Exception as exc:  # extraction must never stop the crawl
             count(self.crawler, "failed/extract_error", source.name)
             logger.warning("Could not extract %s: %s: %s", response.url, type(exc).__name__, exc)

@@ -14,6 +14,7 @@ from newscrawl.discover.links import (
     find_next_page,
     page_links,
 )
+from newscrawl.extract import parse_page
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "discover"
 PAGE_URL = "https://news.example.com/politics/index.html"
@@ -78,6 +79,23 @@ def test_finders_reuse_the_parse_only_for_the_same_page_and_url(
     assert find_links("".join(fixture_page), PAGE_URL) == find_links(html, PAGE_URL)
     find_links(html, "https://other.example/x/")
     assert len(parses) == 4
+
+
+def test_a_parsed_tree_gives_what_its_html_gives(fixture_page: str) -> None:
+    tree = parse_page(fixture_page)
+    assert page_links(tree, PAGE_URL) == page_links(fixture_page, PAGE_URL)
+    assert find_links(tree, PAGE_URL) == find_links(fixture_page, PAGE_URL)
+    assert find_next_page(tree, PAGE_URL) == "https://news.example.com/politics/?page=2"
+
+
+def test_a_parsed_tree_is_not_parsed_again(
+    fixture_page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = parse_page(fixture_page)
+    monkeypatch.setattr(links_module, "_parse", lambda html: pytest.fail("parsed again"))
+    find_links(tree, PAGE_URL)
+    find_feed_links(tree, PAGE_URL)
+    assert find_next_page(tree, PAGE_URL) is not None
 
 
 def test_equal_text_under_another_base_url_resolves_against_that_url() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import lxml.html
 
-from newscrawl.extract import RESULT_KEYS, extract_article
+from newscrawl.extract import RESULT_KEYS, extract_article, parse_page
 from newscrawl.extract.document import parse_html
 from newscrawl.items import ARTICLE_FIELDS
 
@@ -20,6 +20,26 @@ def test_str_and_bytes_input_give_the_same_result(raw_page: Callable[[str], byte
     raw = raw_page("opengraph_meta")
     url = "https://riversidecourier.example/local/library-reopens"
     assert extract_article(raw, url) == extract_article(raw.decode("utf-8"), url)
+
+
+def test_a_page_parsed_already_gives_the_same_result(raw_page: Callable[[str], bytes]) -> None:
+    raw = raw_page("opengraph_meta")
+    url = "https://riversidecourier.example/local/library-reopens"
+    headers = {"content-type": "text/html; charset=utf-8"}
+    tree = parse_page(raw, headers)
+    assert extract_article(raw, url, headers, tree=tree) == extract_article(raw, url, headers)
+
+
+def test_a_given_tree_is_read_instead_of_the_html() -> None:
+    tree = parse_page("<html><body><h1>Parsed headline</h1></body></html>")
+    result = extract_article(b"", "https://x.example/a", tree=tree)
+    assert result["title"] == "Parsed headline"
+
+
+def test_parse_page_decodes_bytes_by_the_content_type_header() -> None:
+    body = "<html><body><h1>Zoë’s café</h1></body></html>".encode("cp1252")
+    tree = parse_page(body, {"Content-Type": "text/html; charset=cp1252"})
+    assert tree.findtext(".//h1") == "Zoë’s café"
 
 
 def test_header_content_type_is_used_for_decoding() -> None:
