@@ -10,6 +10,9 @@ one slot file per request it may have in flight (``<hash>.<n>``), locked while t
 out. That is a few microseconds a request, never waits for the archive's write lock (which a
 worker holds while it writes a batch of articles), and the operating system drops the locks of
 a process that dies, so a crash never leaves a slot taken.
+
+The workers of a cluster (``crawl --redis``) share the same state through Redis instead
+(`newscrawl.cluster.pacing.RedisHostState`): they may run on several machines.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import struct
 import sys
 import weakref
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Protocol
 
 if sys.platform == "win32":  # pragma: no cover
     import msvcrt
@@ -31,8 +34,8 @@ else:
 _STATE = struct.Struct("<ddd")
 #: Host files kept open per process (the least recently used is closed beyond this).
 MAX_OPEN = 256
-#: One HostState per crawler, shared by its middlewares.
-_STATES: weakref.WeakKeyDictionary[Any, HostState] = weakref.WeakKeyDictionary()
+#: One shared state per crawler, shared by its middlewares.
+_STATES: weakref.WeakKeyDictionary[Any, SharedPacing] = weakref.WeakKeyDictionary()
 
 
 def hosts_dir(db_path: str) -> str:
@@ -42,11 +45,34 @@ def hosts_dir(db_path: str) -> str:
     return os.path.abspath(db_path) + ".locks" + os.sep + "hosts"
 
 
+class SharedPacing(Protocol):
+    """What the pacing middlewares need of a per-host state shared by several processes."""
+
+    #: How often (seconds) a request waiting for a slot looks for one another process freed.
+    poll_seconds: float
+    #: The slots this process holds.
+    held: set[tuple[str, Any]]
+
+    def reserve(self, host: str, delay: float, now: float) -> float: ...
+
+    def pause(self, host: str, until: float, sit_out: bool) -> None: ...
+
+    def paused(self, host: str, now: float) -> tuple[float, bool] | None: ...
+
+    def take_slot(self, host: str, limit: int) -> tuple[str, Any] | None: ...
+
+    def give_slot(self, slot: tuple[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class HostState:
     """The per-host state the crawl processes on one archive share.
 
     Times are wall-clock seconds, the only clock the worker processes share.
     """
+
+    poll_seconds = 0.05
 
     def __init__(self, db_path: str) -> None:
         self.folder = hosts_dir(db_path)
@@ -197,10 +223,25 @@ def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def shared_state(crawler: Any) -> HostState | None:
-    """The host state shared with the other worker processes of this crawl, or None when the
-    crawl runs in one process (Scrapy's own pacing suffices) or has no archive (cluster workers).
-    """
+def shares_pacing(settings: Any) -> bool:
+    """Whether a crawl process shares its hosts with other processes: one of a local crawl's
+    several worker processes (``NEWSCRAWL_WORKERS``), or a cluster worker (``REDIS_URL``)."""
+    return bool(settings.get("REDIS_URL")) or settings.getint("NEWSCRAWL_WORKERS", 1) > 1
+
+
+def shared_state(crawler: Any) -> SharedPacing | None:
+    """The host state shared with the other worker processes of this crawl: in Redis for a
+    cluster worker, in files beside the archive for a local crawl of several processes; None
+    when the crawl runs in one process (Scrapy's own pacing suffices)."""
+    state = _STATES.get(crawler)
+    if state is not None:
+        return state
+    redis_url = crawler.settings.get("REDIS_URL")
+    if redis_url:
+        from newscrawl.cluster.pacing import RedisHostState
+
+        state = _STATES[crawler] = RedisHostState.from_settings(crawler.settings)
+        return state
     if crawler.settings.getint("NEWSCRAWL_WORKERS", 1) <= 1:
         return None
     session = getattr(getattr(crawler, "spider", None), "session", None)
@@ -208,7 +249,5 @@ def shared_state(crawler: Any) -> HostState | None:
     path = getattr(archive, "path", None)
     if not path or str(path) == ":memory:":
         return None
-    state = _STATES.get(crawler)
-    if state is None:
-        state = _STATES[crawler] = HostState(str(path))
+    state = _STATES[crawler] = HostState(str(path))
     return state

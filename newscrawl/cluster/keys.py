@@ -81,3 +81,11 @@ class Keys:
     def stats(self) -> str:
         """Hash of cluster-wide counters (added up from every worker)."""
         return f"{self.prefix}:stats"
+
+    def host(self, name: str) -> str:
+        """Hash of one host's pacing: next free turn, end of its pause (`cluster.pacing`)."""
+        return f"{self.prefix}:host:{name.lower()}"
+
+    def host_slots(self, name: str) -> str:
+        """Sorted set of one host's request slots in use: token -> lease expiry (Redis time)."""
+        return f"{self.prefix}:host:{name.lower()}:slots"

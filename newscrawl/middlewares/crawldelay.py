@@ -2,8 +2,8 @@
 
 Requests to a host whose robots.txt sets a crawl delay are spaced at least that far apart,
 whatever AutoThrottle or concurrency settings say. When a crawl runs in several worker processes,
-the spacing holds across them (`newscrawl.pacing`), and so do ``DOWNLOAD_DELAY`` and the delay
-AutoThrottle sets for the host, which Scrapy applies per process.
+or as a cluster worker, the spacing holds across them (`newscrawl.pacing`), and so do
+``DOWNLOAD_DELAY`` and the delay AutoThrottle sets for the host, which Scrapy applies per process.
 """
 
 from __future__ import annotations
@@ -17,21 +17,22 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-from newscrawl.pacing import HostState, shared_state
+from newscrawl.pacing import SharedPacing, shared_state, shares_pacing
 
 
 class CrawlDelayMiddleware:
     """Space requests per host by robots.txt Crawl-delay (capped: NEWSCRAWL_MAX_CRAWL_DELAY)."""
 
     def __init__(
-        self, crawler: Any, max_delay: float, workers: int = 1, download_delay: float = 0.0
+        self, crawler: Any, max_delay: float, shared: bool = False, download_delay: float = 0.0
     ) -> None:
         self.crawler = crawler
         self.max_delay = max_delay
-        self.workers = workers
+        #: Whether other processes fetch too (`newscrawl.pacing.shares_pacing`).
+        self.shared = shared
         #: The fixed delay kept across processes (Scrapy keeps it within each one).
-        self.shared_delay = download_delay if workers > 1 else 0.0
-        self.autothrottle = workers > 1 and crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
+        self.shared_delay = download_delay if shared else 0.0
+        self.autothrottle = shared and crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
         self.next_allowed: dict[str, float] = {}
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
             "USER_AGENT"
@@ -43,7 +44,7 @@ class CrawlDelayMiddleware:
         return cls(
             crawler,
             settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 60.0),
-            settings.getint("NEWSCRAWL_WORKERS", 1),
+            shares_pacing(settings),
             settings.getfloat("DOWNLOAD_DELAY", 0.0),
         )
 
@@ -67,9 +68,9 @@ class CrawlDelayMiddleware:
             return 0.0
         return min(float(delay or 0.0), self.max_delay)
 
-    def _shared_pacing(self) -> HostState | None:
+    def _shared_pacing(self) -> SharedPacing | None:
         """The shared host state when other worker processes fetch too (else None)."""
-        return shared_state(self.crawler) if self.workers > 1 else None
+        return shared_state(self.crawler) if self.shared else None
 
     def throttle_delay(self, request: Any) -> float:
         """The delay AutoThrottle keeps between this process's requests to the request's host."""

@@ -27,7 +27,7 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from newscrawl.middlewares.guard import BlockedRequest
-from newscrawl.pacing import HostState, shared_state
+from newscrawl.pacing import SharedPacing, shared_state, shares_pacing
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +65,14 @@ def _origin(request: Any) -> str:
 class RetryAfterMiddleware:
     """Back off from hosts that ask for it; see the module docstring."""
 
-    def __init__(self, crawler: Any, max_wait: float, max_retries: int, workers: int = 1) -> None:
+    def __init__(
+        self, crawler: Any, max_wait: float, max_retries: int, shared: bool = False
+    ) -> None:
         self.crawler = crawler
         self.max_wait = max_wait
         self.max_retries = max_retries
-        self.workers = workers
+        #: Whether other processes fetch too (`newscrawl.pacing.shares_pacing`).
+        self.shared = shared
         #: origin -> (monotonic time until which it is left alone, whether requests wait)
         self.until: dict[str, tuple[float, bool]] = {}
 
@@ -80,12 +83,12 @@ class RetryAfterMiddleware:
             crawler,
             settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 120.0),
             settings.getint("RETRY_TIMES", 2),
-            settings.getint("NEWSCRAWL_WORKERS", 1),
+            shares_pacing(settings),
         )
 
-    def _shared(self) -> HostState | None:
+    def _shared(self) -> SharedPacing | None:
         """The shared host state when other worker processes fetch too (else None)."""
-        return shared_state(self.crawler) if self.workers > 1 else None
+        return shared_state(self.crawler) if self.shared else None
 
     def _keep(self, origin: str, until: float, sit_out: bool) -> None:
         previous = self.until.get(origin)

@@ -5,8 +5,9 @@ source's own setting) within one process: two worker processes fetching from one
 send it twice as many. When a crawl has several worker processes, each request to a site first
 takes one of the site's slots, shared by all of them (`newscrawl.pacing.HostState.take_slot`),
 and frees it when its answer or its failure comes back. A request whose site has no free slot
-waits: it is woken when this process frees one, and looks again every ``POLL_SECONDS`` for one
-another process freed. A request that waited ``NEWSCRAWL_SLOT_MAX_WAIT`` seconds goes anyway
+waits: it is woken when this process frees one, and looks again every ``poll_seconds`` of the
+shared state (50 ms for a local crawl's files, 100 ms for a cluster's Redis) for one another
+process freed. A request that waited ``NEWSCRAWL_SLOT_MAX_WAIT`` seconds goes anyway
 (counted as ``newscrawl/site_slots/overdue``), so a stuck slot can slow a crawl but never stop it.
 """
 
@@ -22,12 +23,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, reactor
 
-from newscrawl.pacing import HostState, shared_state
+from newscrawl.pacing import SharedPacing, shared_state, shares_pacing
 
 logger = logging.getLogger(__name__)
 
-#: How often (seconds) a waiting request looks for a slot another process freed.
-POLL_SECONDS = 0.05
 #: Where a request's slot is kept while it is out.
 META_KEY = "nc_site_slot"
 
@@ -35,9 +34,10 @@ META_KEY = "nc_site_slot"
 class SiteSlotsMiddleware:
     """Take a shared slot of the request's site before it goes out; see the module docstring."""
 
-    def __init__(self, crawler: Any, workers: int, max_wait: float) -> None:
+    def __init__(self, crawler: Any, shared: bool, max_wait: float) -> None:
         self.crawler = crawler
-        self.workers = workers
+        #: Whether other processes fetch too (`newscrawl.pacing.shares_pacing`).
+        self.shared = shared
         self.max_wait = max_wait
         self.waiting: defaultdict[str, deque[defer.Deferred[None]]] = defaultdict(deque)
 
@@ -45,14 +45,14 @@ class SiteSlotsMiddleware:
     def from_crawler(cls, crawler: Any) -> SiteSlotsMiddleware:
         middleware = cls(
             crawler,
-            crawler.settings.getint("NEWSCRAWL_WORKERS", 1),
+            shares_pacing(crawler.settings),
             crawler.settings.getfloat("NEWSCRAWL_SLOT_MAX_WAIT", 300.0),
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def _state(self) -> HostState | None:
-        return shared_state(self.crawler) if self.workers > 1 else None
+    def _state(self) -> SharedPacing | None:
+        return shared_state(self.crawler) if self.shared else None
 
     def site_limit(self, request: Any) -> tuple[str, int]:
         """The request's site (Scrapy's download slot key) and its concurrency limit."""
@@ -88,17 +88,17 @@ class SiteSlotsMiddleware:
                     request.url,
                 )
                 return None
-            await self._wait(site)
+            await self._wait(site, state)
         request.meta[META_KEY] = slot
         return None
 
-    async def _wait(self, site: str) -> None:
-        """Wait until this process frees a slot of `site`, or POLL_SECONDS at most."""
+    async def _wait(self, site: str, state: SharedPacing) -> None:
+        """Wait until this process frees a slot of `site`, or `state.poll_seconds` at most."""
         woken: defer.Deferred[None] = defer.Deferred()
         queue = self.waiting[site]
         queue.append(woken)
         clock: Any = reactor
-        timer = clock.callLater(POLL_SECONDS, self._wake, woken)
+        timer = clock.callLater(state.poll_seconds, self._wake, woken)
         try:
             await maybe_deferred_to_future(woken)
         finally:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from story_site import BODY, STORIES, StorySite, serve_story_site
 
 from newscrawl.cli.main import cli
 
 pytestmark = pytest.mark.e2e
 
-BODY = " ".join(["The harbour commission met on Tuesday to discuss the new ferry timetable."] * 8)
 PAGES = {
     "/robots.txt": ("text/plain", "User-agent: *\nCrawl-delay: 1\n"),
     "/": (
@@ -93,85 +93,19 @@ def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
     assert all(ua.startswith("newscrawl/") for _, _, ua in Recorder.log)
 
 
-STORIES = [f"/news/2025/09/{i:02d}/busy-harbour-story-{i}" for i in range(1, 13)]
-
-
-def _story_site(path: str) -> tuple[int, str]:
-    """The status and page of a small site: a home page linking to STORIES, slow to answer."""
-    if path == "/robots.txt":
-        return 404, ""
-    if path == "/":
-        links = "".join(f'<h2><a href="{p}">{p}</a></h2>' for p in STORIES)
-        return 200, f"<html><body>{links}</body></html>"
-    time.sleep(0.25)
-    n = STORIES.index(path) + 1 if path in STORIES else 0
-    return 200, (
-        f'<html lang="en"><head><title>Busy story {n}</title>'
-        '<meta property="og:type" content="article"></head><body><article>'
-        f"<h1>Busy story {n}</h1><p>{BODY} {n}</p></article></body></html>"
-    )
-
-
-class StorySite(BaseHTTPRequestHandler):
-    """Serves `_story_site`, logging when each request came and how many were answered at once;
-    with `busy` set, the first story answers 429 with ``Retry-After: 3`` once."""
-
-    lock = threading.Lock()
-    log: list[tuple[float, str]] = []
-    inflight = 0
-    most = 0
-    busy = False
-    retry_after = 3
-
-    @classmethod
-    def reset(cls, busy: bool) -> None:
-        cls.log, cls.inflight, cls.most, cls.busy = [], 0, 0, busy
-
-    def do_GET(self) -> None:  # noqa: N802
-        cls = StorySite
-        with cls.lock:
-            cls.log.append((time.monotonic(), self.path))
-            cls.inflight += 1
-            cls.most = max(cls.most, cls.inflight)
-            told = cls.busy and self.path == STORIES[0]
-            cls.busy = cls.busy and not told
-        try:
-            headers = {"Retry-After": str(cls.retry_after)} if told else {}
-            status, body = (429, "busy") if told else _story_site(self.path)
-            data = body.encode()
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        finally:
-            with cls.lock:
-                cls.inflight -= 1
-
-    def log_message(self, *args: object) -> None:
-        """Quiet: the tests read the requests from the handler's own log."""
-
-
 def _crawl_with_two_workers(tmp_path: Path, per_site: int) -> None:
     """Crawl StorySite with two worker processes taking two URLs at a time from the frontier."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), StorySite)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with serve_story_site() as url:
         result = CliRunner().invoke(
             cli,
             [
-                "crawl", f"http://127.0.0.1:{httpd.server_address[1]}/", "--db",
+                "crawl", url, "--db",
                 str(tmp_path / "a.db"), "-s", "AUTOTHROTTLE_ENABLED=false",
                 "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", "NEWSCRAWL_PROCESSES=2",
                 "-s", "NEWSCRAWL_FRONTIER_BATCH=2",
                 "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={per_site}",
             ],
         )  # fmt: skip
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert result.exit_code == 0, result.output
     assert sorted({p for _, p in StorySite.log if p in STORIES}) == sorted(STORIES)
 
