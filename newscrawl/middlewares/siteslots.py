@@ -1,22 +1,23 @@
-"""Keep each site's concurrency limit across the worker processes of a crawl.
+"""Keep each site's concurrency limit, within a crawl process and across its worker processes.
 
 Scrapy limits the requests in flight to a site (``CONCURRENT_REQUESTS_PER_DOMAIN``, or a
-source's own setting) within one process: two worker processes fetching from one site would
-send it twice as many. When a crawl has several worker processes, each request to a site first
-takes one of the site's slots, shared by all of them (`newscrawl.pacing.HostState.take_slot`),
-and frees it when its answer or its failure comes back. A request whose site has no free slot
-waits: it is woken when this process frees one, and looks again every ``poll_seconds`` of the
-shared state (50 ms for a local crawl's files, 100 ms for a cluster's Redis) for one another
-process freed. A request that waited ``NEWSCRAWL_SLOT_MAX_WAIT`` seconds goes anyway
-(counted as ``newscrawl/site_slots/overdue``), so a stuck slot can slow a crawl but never stop it.
-"""
+source's own setting) as they reach its downloader, but requests that reach it together all go
+out (`ProcessSlots`), and the limit holds only within one process: two worker processes fetching
+from one site would send it twice as many. So each request to a site first takes one of the
+site's slots and frees it when its answer or its failure comes back: slots of this process, or,
+when other processes fetch too, slots shared by all of them (`newscrawl.pacing`). A request
+whose site has no free slot waits: it is woken when this process frees one, and looks again
+every ``poll_seconds`` of the shared state (50 ms for a local crawl's files, 100 ms for a
+cluster's Redis) for one another process freed. A request that waited
+``NEWSCRAWL_SLOT_MAX_WAIT`` seconds goes anyway (counted as ``newscrawl/site_slots/overdue``),
+so a stuck slot can slow a crawl but never stop it."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections import defaultdict, deque
-from typing import Any
+from typing import Any, Protocol
 
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -31,6 +32,45 @@ logger = logging.getLogger(__name__)
 META_KEY = "nc_site_slot"
 
 
+class SlotTable(Protocol):
+    """Where a site's request slots are kept: shared (`newscrawl.pacing.SharedPacing`) or
+    this process's own (`ProcessSlots`)."""
+
+    poll_seconds: float
+    held: set[tuple[str, Any]]
+
+    def take_slot(self, host: str, limit: int) -> tuple[str, Any] | None: ...
+
+    def give_slot(self, slot: tuple[str, Any]) -> None: ...
+
+
+class ProcessSlots:
+    """The request slots of a crawl process whose sites no other process fetches from.
+
+    Scrapy checks a site's limit as each request reaches its downloader, but the requests that
+    reach it in one turn of the event loop all find the limit free: with Scrapy 2.19 a crawl in
+    one process sent 7 requests at once to a site limited to 2. So the limit is kept here too.
+    """
+
+    #: A request waiting for a slot is woken when one is freed; this is only a fallback.
+    poll_seconds = 1.0
+
+    def __init__(self) -> None:
+        self.held: set[tuple[str, Any]] = set()
+
+    def take_slot(self, host: str, limit: int) -> tuple[str, int] | None:
+        """Take a free one of `host`'s `limit` slots, or None."""
+        for n in range(limit):
+            if (host, n) not in self.held:
+                self.held.add((host, n))
+                return host, n
+        return None
+
+    def give_slot(self, slot: tuple[str, Any]) -> None:
+        """Free a slot `take_slot` gave."""
+        self.held.discard(slot)
+
+
 class SiteSlotsMiddleware:
     """Take a shared slot of the request's site before it goes out; see the module docstring."""
 
@@ -40,6 +80,7 @@ class SiteSlotsMiddleware:
         self.shared = shared
         self.max_wait = max_wait
         self.waiting: defaultdict[str, deque[defer.Deferred[None]]] = defaultdict(deque)
+        self.local = ProcessSlots()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SiteSlotsMiddleware:
@@ -51,8 +92,16 @@ class SiteSlotsMiddleware:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    def _state(self) -> SharedPacing | None:
-        return shared_state(self.crawler) if self.shared else None
+    def _state(self) -> SlotTable:
+        """The slots shared with the other processes, or this process's own."""
+        state: SharedPacing | None = shared_state(self.crawler) if self.shared else None
+        return self.local if state is None else state
+
+    def _tables(self) -> list[SlotTable]:
+        """Where a slot may have been taken: this process's table, and the shared state (which
+        a local crawl has only once its archive is open)."""
+        state = self._state()
+        return [self.local] if state is self.local else [self.local, state]
 
     def site_limit(self, request: Any) -> tuple[str, int]:
         """The request's site (Scrapy's download slot key) and its concurrency limit."""
@@ -72,8 +121,6 @@ class SiteSlotsMiddleware:
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         state = self._state()
-        if state is None:
-            return None
         site, limit = self.site_limit(request)
         if limit <= 0:
             return None
@@ -92,7 +139,7 @@ class SiteSlotsMiddleware:
         request.meta[META_KEY] = slot
         return None
 
-    async def _wait(self, site: str, state: SharedPacing) -> None:
+    async def _wait(self, site: str, state: SlotTable) -> None:
         """Wait until this process frees a slot of `site`, or `state.poll_seconds` at most."""
         woken: defer.Deferred[None] = defer.Deferred()
         queue = self.waiting[site]
@@ -116,10 +163,11 @@ class SiteSlotsMiddleware:
 
     def _free(self, request: Any) -> None:
         slot = request.meta.pop(META_KEY, None)
-        state = self._state()
-        if slot is None or state is None:
+        if slot is None:
             return
-        state.give_slot(tuple(slot))
+        slot = tuple(slot)
+        for table in self._tables():
+            table.give_slot(slot)
         queue = self.waiting.get(slot[0])
         if queue:
             self._wake(queue.popleft())
@@ -136,7 +184,6 @@ class SiteSlotsMiddleware:
 
     def spider_closed(self, spider: Any = None) -> None:
         """Free every slot still held (requests the closing engine dropped)."""
-        state = self._state()
-        if state is not None:
-            for slot in list(state.held):
-                state.give_slot(slot)
+        for table in self._tables():
+            for slot in list(table.held):
+                table.give_slot(slot)

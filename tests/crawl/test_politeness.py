@@ -93,16 +93,16 @@ def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
     assert all(ua.startswith("newscrawl/") for _, _, ua in Recorder.log)
 
 
-def _crawl_with_two_workers(tmp_path: Path, per_site: int) -> None:
-    """Crawl StorySite with two worker processes taking two URLs at a time from the frontier."""
+def _crawl_story_site(tmp_path: Path, per_site: int, processes: int = 2, batch: int = 2) -> None:
+    """Crawl StorySite with worker processes taking `batch` URLs at a time from the frontier."""
     with serve_story_site() as url:
         result = CliRunner().invoke(
             cli,
             [
                 "crawl", url, "--db",
                 str(tmp_path / "a.db"), "-s", "AUTOTHROTTLE_ENABLED=false",
-                "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", "NEWSCRAWL_PROCESSES=2",
-                "-s", "NEWSCRAWL_FRONTIER_BATCH=2",
+                "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", f"NEWSCRAWL_PROCESSES={processes}",
+                "-s", f"NEWSCRAWL_FRONTIER_BATCH={batch}",
                 "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={per_site}",
             ],
         )  # fmt: skip
@@ -113,7 +113,7 @@ def _crawl_with_two_workers(tmp_path: Path, per_site: int) -> None:
 def test_retry_after_pauses_every_worker_process(tmp_path: Path) -> None:
     """A host one worker was told to leave alone gets no request from the other worker either."""
     StorySite.reset(busy=True)
-    _crawl_with_two_workers(tmp_path, per_site=1)
+    _crawl_story_site(tmp_path, per_site=1)
     told = next(t for t, p in StorySite.log if p == STORIES[0])
     # Requests the other worker had already sent when the pause began may still arrive.
     pause = (told + 0.6, told + StorySite.retry_after - 0.2)
@@ -121,7 +121,12 @@ def test_retry_after_pauses_every_worker_process(tmp_path: Path) -> None:
     assert meanwhile == [], meanwhile
 
 
-def test_a_sites_concurrency_limit_holds_across_worker_processes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("processes", "batch"), [(1, 50), (2, 2)])
+def test_a_sites_concurrency_limit_holds_in_one_process_and_across_several(
+    tmp_path: Path, processes: int, batch: int
+) -> None:
+    """Across processes, and in one too: Scrapy lets all the requests that reach its downloader
+    together go (one process claims the 12 stories at once here)."""
     StorySite.reset(busy=False)
-    _crawl_with_two_workers(tmp_path, per_site=2)
+    _crawl_story_site(tmp_path, per_site=2, processes=processes, batch=batch)
     assert StorySite.most == 2
