@@ -613,7 +613,9 @@ class NewsSpider(scrapy.Spider):
                 ),
                 source,
             )
-        next_page = find_next_page(html, response.url)
+        # The next page of a listing (a start page, a hub); an article's "Next" is another story,
+        # found among its links.
+        next_page = find_next_page(html, response.url) if kind in ("start", "hub") else None
         if next_page:
             key = f"{source.name}:{depth}"
             if self.pagination.get(key, 0) < MAX_PAGINATION:

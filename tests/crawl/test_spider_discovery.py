@@ -60,15 +60,10 @@ def test_every_request_carries_the_same_callback_object() -> None:
     assert first.callback == spider.parse
 
 
-def test_an_html_page_is_parsed_once_for_its_links_and_its_article(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    body = (
-        "<html><head><title>Parade returns</title></head><body><article><h1>Parade returns</h1>"
-        + "<p>The parade went down the main street again this year, with bands.</p>" * 8
-        + '<a href="/world/story-2">Another story</a></article></body></html>'
-    ).encode()
-    url = SITE + "world/story-1"
+def _handle(
+    body: bytes, kind: str, url: str = SITE + "world/story-1"
+) -> tuple[list[Any], list[Any]]:
+    """Run the spider's handling of one HTML page; return (what it discovered, its items)."""
     response = HtmlResponse(
         url, body=body, headers={"Content-Type": "text/html"}, request=Request(url)
     )
@@ -78,6 +73,22 @@ def test_an_html_page_is_parsed_once_for_its_links_and_its_article(
     spider.session = SimpleNamespace(  # type: ignore[assignment]
         frontier=SimpleNamespace(discover=discovered.extend, state_of=lambda url: None)
     )
+    source = Source(name="news", start_urls=[SITE])
+    items = list(spider._handle_html(response, source, kind, 0, None))
+    return discovered, items
+
+
+STORY = (
+    "<html><head><title>Parade returns</title></head><body><article><h1>Parade returns</h1>"
+    + "<p>The parade went down the main street again this year, with bands.</p>" * 8
+    + '<a class="next" href="/world/2025/09/30/bands-return-to-main-street">Next</a>'
+    + "</article></body></html>"
+).encode()
+
+
+def test_an_html_page_is_parsed_once_for_its_links_and_its_article(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     parses: list[str] = []
     parse_html = extract_article_module.parse_html
 
@@ -87,8 +98,20 @@ def test_an_html_page_is_parsed_once_for_its_links_and_its_article(
 
     monkeypatch.setattr(extract_article_module, "parse_html", counting)
     monkeypatch.setattr(links_module, "_parse", lambda html: pytest.fail("links parsed again"))
-    source = Source(name="news", start_urls=[SITE])
-    items = list(spider._handle_html(response, source, "article", 0, None))
+    discovered, items = _handle(STORY, "article")
     assert len(parses) == 1
-    assert [d.url for d in discovered] == [SITE + "world/story-2"]
+    assert [d.url for d in discovered] == [SITE + "world/2025/09/30/bands-return-to-main-street"]
     assert [item.title for item in items] == ["Parade returns"]
+
+
+def test_an_articles_next_link_is_another_story_not_the_next_page_of_a_listing() -> None:
+    discovered, _ = _handle(STORY, "article")
+    assert [(d.url, d.kind, d.depth) for d in discovered] == [
+        (SITE + "world/2025/09/30/bands-return-to-main-street", "article", 1)
+    ]
+
+
+def test_a_listings_next_link_is_its_next_page() -> None:
+    listing = b'<html><body><a class="next" href="/world/?page=2">Next</a></body></html>'
+    discovered, _ = _handle(listing, "hub", url=SITE + "world/")
+    assert (SITE + "world/?page=2", "hub", 0) in [(d.url, d.kind, d.depth) for d in discovered]
