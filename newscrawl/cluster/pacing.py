@@ -27,6 +27,9 @@ LEASE_SECONDS = 60.0
 RENEW_SECONDS = 15.0
 #: Seconds a host's keys stay in Redis after their last use.
 KEY_TTL = 86_400
+#: How long a worker trusts what it last read of a host's pause (a round trip saved for each
+#: request to a busy site; another worker's new pause is seen at most this late).
+PAUSE_READ_SECONDS = 0.25
 
 _RESERVE = """
 local start = math.max(tonumber(ARGV[1]), tonumber(redis.call('HGET', KEYS[1], 'next') or '0'))
@@ -69,6 +72,8 @@ class RedisHostState:
         #: The Redis clock minus this machine's wall clock.
         self.offset = seconds + micros / 1e6 - time.time()
         self._renewed = time.monotonic()
+        #: host -> (monotonic time read, (until, sit_out) on this machine's clock, or None)
+        self._pauses: dict[str, tuple[float, tuple[float, bool] | None]] = {}
 
     @classmethod
     def from_settings(cls, settings: Any) -> RedisHostState:
@@ -88,6 +93,7 @@ class RedisHostState:
 
     def pause(self, host: str, until: float, sit_out: bool) -> None:
         """Leave `host` alone until `until` (a later pause already recorded is kept)."""
+        self._pauses.pop(host, None)
         self._pause(
             keys=[self.keys.host(host)],
             args=[repr(until + self.offset), int(sit_out), KEY_TTL],
@@ -95,10 +101,17 @@ class RedisHostState:
 
     def paused(self, host: str, now: float) -> tuple[float, bool] | None:
         """The pause of `host` still running at `now`: (until, whether requests wait it out)."""
-        until, sit_out = self.server.hmget(self.keys.host(host), "until", "sit_out")
-        if until is None or float(until) - self.offset <= now:
-            return None
-        return float(until) - self.offset, sit_out not in (None, b"0", "0")
+        read = self._pauses.get(host)
+        if read is None or time.monotonic() - read[0] > PAUSE_READ_SECONDS:
+            until, sit_out = self.server.hmget(self.keys.host(host), "until", "sit_out")
+            pause = None
+            if until is not None:
+                pause = (float(until) - self.offset, sit_out not in (None, b"0", "0"))
+            if len(self._pauses) >= 4096:
+                self._pauses.clear()
+            read = self._pauses[host] = (time.monotonic(), pause)
+        pause = read[1]
+        return pause if pause is not None and pause[0] > now else None
 
     def take_slot(self, host: str, limit: int) -> tuple[str, str] | None:
         """Take a free one of `host`'s `limit` request slots (across the cluster), or None."""

@@ -76,6 +76,17 @@ def test_a_pause_one_worker_was_asked_for_is_seen_by_the_others(redis_url: str, 
     assert two.paused("https://other.example", now) is None
 
 
+def test_a_new_pause_is_seen_by_a_worker_that_read_the_host_a_moment_ago(
+    redis_url: str, keys: Keys
+) -> None:
+    one, two = _state(redis_url, keys), _state(redis_url, keys)
+    now = time.time()
+    assert two.paused("https://news.example", now) is None
+    one.pause("https://news.example", until=now + 30, sit_out=True)
+    time.sleep(redis_pacing.PAUSE_READ_SECONDS + 0.05)
+    assert two.paused("https://news.example", now) is not None
+
+
 def test_a_sites_slots_are_shared_by_the_workers(redis_url: str, keys: Keys) -> None:
     one, two = _state(redis_url, keys), _state(redis_url, keys)
     taken = [one.take_slot("news.example", 2), one.take_slot("news.example", 2)]
