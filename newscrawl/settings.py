@@ -52,6 +52,10 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt answering 5xx/429 means "disallow everything" (RFC 9309).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newscrawl.middlewares.robots.RobotsTxtMiddleware": 100,
+    # A site's request slot, taken after robots.txt is known (the robots.txt request takes one
+    # of its own) and before the request's turn and the check for a Retry-After pause, which a
+    # request that waited for its slot must still keep.
+    "newscrawl.middlewares.siteslots.SiteSlotsMiddleware": 105,
     # After the RobotsTxtMiddleware (100), which has parsed robots.txt by then.
     "newscrawl.middlewares.crawldelay.CrawlDelayMiddleware": 110,
     # After HttpAuthMiddleware (300) and DefaultHeadersMiddleware (400), which put credentials
@@ -61,8 +65,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.retryafter.RetryAfterMiddleware": 560,
     # Next to the downloader: captures responses before they are decompressed.
     "newscrawl.middlewares.warc.WarcCaptureMiddleware": 950,
-    # Last before the downloader: a site's request slot is held only while a request is out.
-    "newscrawl.middlewares.siteslots.SiteSlotsMiddleware": 990,
+    # Last before the downloader, first to see answers and failures: the slot is freed before
+    # another middleware turns them into a retry or a redirect.
+    "newscrawl.middlewares.siteslots.SiteSlotsReleaseMiddleware": 990,
 }
 EXTENSIONS = {
     "newscrawl.extensions.progress.ProgressReporter": 500,

@@ -4,8 +4,10 @@ Scrapy limits the requests in flight to a site (``CONCURRENT_REQUESTS_PER_DOMAIN
 source's own setting) as they reach its downloader, but requests that reach it together all go
 out (`ProcessSlots`), and the limit holds only within one process: two worker processes fetching
 from one site would send it twice as many. So each request to a site first takes one of the
-site's slots and frees it when its answer or its failure comes back: slots of this process, or,
-when other processes fetch too, slots shared by all of them (`newscrawl.pacing`). A request
+site's slots (before its robots.txt turn and its check for a Retry-After pause, which a request
+that waited for its slot must still keep) and frees it when its answer or its failure comes
+back: slots of this process, or, when other processes fetch too, slots shared by all of them
+(`newscrawl.pacing`). A request
 whose site has no free slot waits: it is woken when this process frees one, and looks again
 every ``poll_seconds`` of the shared state (50 ms for a local crawl's files, 100 ms for a
 cluster's Redis) for one another process freed. A request that waited
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections import defaultdict, deque
 from typing import Any, Protocol
 
@@ -30,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 #: Where a request's slot is kept while it is out.
 META_KEY = "nc_site_slot"
+#: The slot-taking middleware of each crawler, for the one that frees slots.
+_TAKERS: weakref.WeakKeyDictionary[Any, SiteSlotsMiddleware] = weakref.WeakKeyDictionary()
 
 
 class SlotTable(Protocol):
@@ -72,7 +77,9 @@ class ProcessSlots:
 
 
 class SiteSlotsMiddleware:
-    """Take a shared slot of the request's site before it goes out; see the module docstring."""
+    """Take a slot of the request's site before it goes on to its turn (robots.txt Crawl-delay,
+    `DOWNLOAD_DELAY`) and to the check for a pause (Retry-After), so that a request which waited
+    for a slot keeps them too; `SiteSlotsReleaseMiddleware` frees it. See the module docstring."""
 
     def __init__(self, crawler: Any, shared: bool, max_wait: float) -> None:
         self.crawler = crawler
@@ -90,6 +97,7 @@ class SiteSlotsMiddleware:
             crawler.settings.getfloat("NEWSCRAWL_SLOT_MAX_WAIT", 300.0),
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        _TAKERS[crawler] = middleware
         return middleware
 
     def _state(self) -> SlotTable:
@@ -161,7 +169,8 @@ class SiteSlotsMiddleware:
         if not woken.called:
             woken.callback(None)
 
-    def _free(self, request: Any) -> None:
+    def free(self, request: Any) -> None:
+        """Give back the slot `request` holds, and wake a request waiting for one."""
         slot = request.meta.pop(META_KEY, None)
         if slot is None:
             return
@@ -172,6 +181,29 @@ class SiteSlotsMiddleware:
         if queue:
             self._wake(queue.popleft())
 
+    def spider_closed(self, spider: Any = None) -> None:
+        """Free every slot still held (requests the closing engine dropped)."""
+        for table in self._tables():
+            for slot in list(table.held):
+                table.give_slot(slot)
+
+
+class SiteSlotsReleaseMiddleware:
+    """Free a request's slot when its answer or its failure comes back, before any other
+    middleware sees it (one may turn it into a retry or a redirect: a new request)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SiteSlotsReleaseMiddleware:
+        return cls(crawler)
+
+    def _free(self, request: Any) -> None:
+        taker = _TAKERS.get(self.crawler)
+        if taker is not None:
+            taker.free(request)
+
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
         """Free the request's slot as its answer comes back."""
         self._free(request)
@@ -181,9 +213,3 @@ class SiteSlotsMiddleware:
         """Free the request's slot when it failed."""
         self._free(request)
         return None
-
-    def spider_closed(self, spider: Any = None) -> None:
-        """Free every slot still held (requests the closing engine dropped)."""
-        for table in self._tables():
-            for slot in list(table.held):
-                table.give_slot(slot)

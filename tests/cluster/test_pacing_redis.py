@@ -129,9 +129,8 @@ def test_cluster_workers_share_pacing_through_redis(redis_url: str) -> None:
     assert state.keys.prefix == "newscrawl"
 
 
-@pytest.mark.e2e
-def test_a_sites_concurrency_limit_holds_across_cluster_workers(redis_url: str, keys: Keys) -> None:
-    StorySite.reset(busy=False)
+def _crawl_story_site(redis_url: str, keys: Keys, per_site: int) -> None:
+    """Crawl StorySite with two cluster workers (no archive-worker: the articles wait in Redis)."""
     with serve_story_site() as url:
         result = CliRunner().invoke(
             cli,
@@ -139,9 +138,26 @@ def test_a_sites_concurrency_limit_holds_across_cluster_workers(redis_url: str, 
                 "crawl", url, "--redis", redis_url, "--prefix", keys.prefix,
                 "--processes", "2", "--max-idle", "1",
                 "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0",
-                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={per_site}",
             ],
         )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert sorted({p for _, p in StorySite.log if p in STORIES}) == sorted(STORIES)
+
+
+@pytest.mark.e2e
+def test_a_sites_concurrency_limit_holds_across_cluster_workers(redis_url: str, keys: Keys) -> None:
+    StorySite.reset(busy=False)
+    _crawl_story_site(redis_url, keys, per_site=2)
     assert StorySite.most == 2
+
+
+@pytest.mark.e2e
+def test_retry_after_pauses_every_cluster_worker(redis_url: str, keys: Keys) -> None:
+    StorySite.reset(busy=True)
+    _crawl_story_site(redis_url, keys, per_site=1)
+    told = next(t for t, p in StorySite.log if p == STORIES[0])
+    # Requests another worker had sent before the pause began may still arrive.
+    pause = (told + 0.6, told + StorySite.retry_after - 0.2)
+    meanwhile = [p for t, p in StorySite.log if pause[0] < t < pause[1]]
+    assert meanwhile == [], meanwhile

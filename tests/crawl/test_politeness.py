@@ -110,10 +110,14 @@ def _crawl_story_site(tmp_path: Path, per_site: int, processes: int = 2, batch: 
     assert sorted({p for _, p in StorySite.log if p in STORIES}) == sorted(STORIES)
 
 
-def test_retry_after_pauses_every_worker_process(tmp_path: Path) -> None:
-    """A host one worker was told to leave alone gets no request from the other worker either."""
+@pytest.mark.parametrize(("processes", "batch"), [(1, 50), (2, 2)])
+def test_retry_after_pauses_every_request_to_the_host(
+    tmp_path: Path, processes: int, batch: int
+) -> None:
+    """A host one worker was told to leave alone gets no request from the other worker either,
+    nor from requests that were waiting for a slot of the host when the pause began."""
     StorySite.reset(busy=True)
-    _crawl_story_site(tmp_path, per_site=1)
+    _crawl_story_site(tmp_path, per_site=1, processes=processes, batch=batch)
     told = next(t for t, p in StorySite.log if p == STORIES[0])
     # Requests the other worker had already sent when the pause began may still arrive.
     pause = (told + 0.6, told + StorySite.retry_after - 0.2)
