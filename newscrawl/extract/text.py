@@ -91,6 +91,11 @@ def count_words(text: str | None) -> int:
     return total
 
 
+#: `count_words` without its cache, for counting many short paragraphs once each (they would
+#: push out of the cache the whole texts the other steps count again).
+_count_words = count_words.__wrapped__
+
+
 def _loose(text: str) -> str:
     """Lower-case alphanumerics only, for comparing a paragraph with the title."""
     return _NON_WORD.sub("", text.casefold())
@@ -648,6 +653,8 @@ def _joined_len(node: etree._Element) -> int:
 
 
 _TEXT_COUNT = etree.XPath("count(.//text())")
+#: An element's text, its pieces joined without separators (the spaces are dropped anyway).
+_STRING = etree.XPath("string(.)", smart_strings=False)
 _TEXT_LENGTH = etree.XPath("string-length(.)")
 
 
@@ -748,7 +755,8 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
     quotes and paragraphs laid out as <div>s are put back (`restore_headings`), as are dropped
     tables (`restore_tables`, first, so that a heading over a table finds it in the text), a
     second copy of the body is dropped (`drop_repeated_run`), and so are the links to other
-    stories that close it (`cut_related_tail`). A text that lacks a block trafilatura discards
+    stories that close it (`cut_related_tail`), and so are short paragraphs from the page's frame
+    at either end of it (`trim_outside_container`). A text that lacks a block trafilatura discards
     by name though it holds much of the page's prose (`discarded_prose`) is extracted again
     with that block's class and id removed, and the new text kept when it holds the first.
     """
@@ -790,12 +798,70 @@ def extract_body(tree: etree._Element, url: str | None) -> str:
         other = trafilatura_text(_unnamed(work, hidden), url)
         if count_words(other) > words and overlap(text, other) >= CONTAINER_OVERLAP:
             text, words = other, count_words(other)
+    source = work  # the tree the text comes from
     for variant in variants:
         other = trafilatura_text(variant, url)
         if count_words(other) > words:
-            text, words = other, count_words(other)
+            text, words, source = other, count_words(other), variant
     text = restore_headings(work, restore_tables(work, text))
-    return cut_related_tail(drop_repeated_run(text))
+    return trim_outside_container(source, cut_related_tail(drop_repeated_run(text)))
+
+
+#: `trim_outside_container` looks at the deepest element holding this share of the characters
+#: in the page's <p>s (`_prose_container`), and acts when the paragraphs found in it hold at
+#: least `OUTSIDE_SHARE` of the text's words.
+OUTSIDE_CONTAINER_SHARE = 0.5
+OUTSIDE_SHARE = 0.7
+#: Most words of a paragraph `trim_outside_container` drops at the start and at the end of the
+#: text, and most words of a label ("Ad", "Search") it drops there even inside the element.
+OUTSIDE_HEAD_WORDS = 15
+OUTSIDE_TAIL_WORDS = 60
+OUTSIDE_LABEL_WORDS = 2
+
+
+def trim_outside_container(tree: etree._Element, text: str) -> str:
+    """Drop the short paragraphs that open (`OUTSIDE_HEAD_WORDS` words or fewer) or close
+    (`OUTSIDE_TAIL_WORDS`) the text but are not in the element holding most of the page's
+    paragraphs (`_prose_container`), when that element holds most of the text
+    (`OUTSIDE_SHARE` of its words): teasers, calls to action, notes and labels from the page's
+    frame that the extractor joined to the article. Labels of a word or two at either end
+    (`OUTSIDE_LABEL_WORDS`: "Ad", "Search") go too, wherever they are, and do not stop the
+    trimming. Paragraphs between two of the element's are left alone (boxes in the article)."""
+    paras = text.split("\n\n")
+    if len(paras) < 3:
+        return text
+    container = _prose_container(tree)
+    if container is None:
+        return text
+    held = "".join(_STRING(container).casefold().replace("|", " ").split())
+
+    def found(para: str) -> bool:
+        """Tell whether a paragraph's start is in the container's text (spaces and the marks
+        of list items and table cells aside)."""
+        return _compact(para) in held
+
+    def framed(para: str) -> bool:
+        """Tell whether a paragraph is not in the container, or is a label."""
+        return not found(para) or _count_words(para) <= OUTSIDE_LABEL_WORDS
+
+    # Most texts neither open nor close with such a paragraph: nothing more to count.
+    if not (
+        (framed(paras[0]) and _count_words(paras[0]) <= OUTSIDE_HEAD_WORDS)
+        or (framed(paras[-1]) and _count_words(paras[-1]) <= OUTSIDE_TAIL_WORDS)
+    ):
+        return text
+    inside = [found(para) for para in paras]
+    words = [_count_words(para) for para in paras]
+    kept = sum(w for w, held_here in zip(words, inside, strict=True) if held_here)
+    if kept < OUTSIDE_SHARE * sum(words):
+        return text
+    edge = [not here or w <= OUTSIDE_LABEL_WORDS for here, w in zip(inside, words, strict=True)]
+    start, end = 0, len(paras)
+    while start < end and edge[start] and words[start] <= OUTSIDE_HEAD_WORDS:
+        start += 1
+    while end > start and edge[end - 1] and words[end - 1] <= OUTSIDE_TAIL_WORDS:
+        end -= 1
+    return "\n\n".join(paras[start:end])
 
 
 #: A heading over links to other stories ("Read this next", "Related articles", "More from X").
@@ -891,6 +957,39 @@ def paragraph_container(tree: etree._Element) -> etree._Element | None:
     best_depth = -1
     for node, words in counts.items():
         if words >= CONTAINER_SHARE * total:
+            depth = sum(1 for _ in node.iterancestors())
+            if depth > best_depth:
+                best, best_depth = node, depth
+    if best is None or best.tag in ("body", "html"):
+        return None
+    return best
+
+
+def _compact(para: str) -> str:
+    """The start of a paragraph, case-folded, without spaces, list marks or table bars."""
+    return "".join(para[:120].casefold().replace("|", " ").split()).lstrip("-•")[:60]
+
+
+def _prose_container(tree: etree._Element) -> etree._Element | None:
+    """The deepest element holding `OUTSIDE_CONTAINER_SHARE` of the characters in the page's <p>s
+    (as `paragraph_container` does with words, counted faster), not the <body> or <html>."""
+    holders: dict[etree._Element, int] = {}
+    total = 0
+    for para in tree.iter("p"):
+        chars = int(_TEXT_LENGTH(para))
+        parent = para.getparent()
+        if chars and parent is not None:
+            total += chars
+            holders[parent] = holders.get(parent, 0) + chars
+    # Summed up the ancestors of each holder once (most paragraphs share their parent).
+    counts = dict(holders)
+    for holder, chars in holders.items():
+        for node in holder.iterancestors():
+            counts[node] = counts.get(node, 0) + chars
+    best = None
+    best_depth = -1
+    for node, chars in counts.items():
+        if chars >= OUTSIDE_CONTAINER_SHARE * total:
             depth = sum(1 for _ in node.iterancestors())
             if depth > best_depth:
                 best, best_depth = node, depth
