@@ -6,7 +6,7 @@ import copy
 import html
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import filterfalse
 from typing import Any
@@ -940,29 +940,9 @@ def _from_paragraph_container(
 
 def paragraph_container(tree: etree._Element) -> etree._Element | None:
     """The deepest element holding most (`CONTAINER_SHARE`) of the words in the page's <p>s."""
-    counts: dict[etree._Element, int] = {}
-    total = 0
-    for para in tree.iter("p"):
-        words = count_words(" ".join(para.itertext()))
-        if not words:
-            continue
-        total += words
-        node = para.getparent()
-        while node is not None:
-            counts[node] = counts.get(node, 0) + words
-            node = node.getparent()
-    if not total:
-        return None
-    best = None
-    best_depth = -1
-    for node, words in counts.items():
-        if words >= CONTAINER_SHARE * total:
-            depth = sum(1 for _ in node.iterancestors())
-            if depth > best_depth:
-                best, best_depth = node, depth
-    if best is None or best.tag in ("body", "html"):
-        return None
-    return best
+    return _deepest_holder(
+        tree, CONTAINER_SHARE, lambda para: count_words(" ".join(para.itertext()))
+    )
 
 
 def _compact(para: str) -> str:
@@ -971,25 +951,33 @@ def _compact(para: str) -> str:
 
 
 def _prose_container(tree: etree._Element) -> etree._Element | None:
-    """The deepest element holding `OUTSIDE_CONTAINER_SHARE` of the characters in the page's <p>s
-    (as `paragraph_container` does with words, counted faster), not the <body> or <html>."""
+    """The deepest element holding `OUTSIDE_CONTAINER_SHARE` of the characters in the page's
+    <p>s (`paragraph_container` counts words; characters are counted faster)."""
+    return _deepest_holder(tree, OUTSIDE_CONTAINER_SHARE, lambda para: int(_TEXT_LENGTH(para)))
+
+
+def _deepest_holder(
+    tree: etree._Element, share: float, size: Callable[[etree._Element], int]
+) -> etree._Element | None:
+    """The deepest element (not the <body> or <html>) whose <p>s hold `share` of the `size` of
+    all the page's <p>s."""
     holders: dict[etree._Element, int] = {}
     total = 0
     for para in tree.iter("p"):
-        chars = int(_TEXT_LENGTH(para))
+        amount = size(para)
         parent = para.getparent()
-        if chars and parent is not None:
-            total += chars
-            holders[parent] = holders.get(parent, 0) + chars
-    # Summed up the ancestors of each holder once (most paragraphs share their parent).
+        if amount and parent is not None:
+            total += amount
+            holders[parent] = holders.get(parent, 0) + amount
+    # Each parent's ancestors are summed once (most paragraphs share their parent).
     counts = dict(holders)
-    for holder, chars in holders.items():
+    for holder, amount in holders.items():
         for node in holder.iterancestors():
-            counts[node] = counts.get(node, 0) + chars
+            counts[node] = counts.get(node, 0) + amount
     best = None
     best_depth = -1
-    for node, chars in counts.items():
-        if chars >= OUTSIDE_CONTAINER_SHARE * total:
+    for node, amount in counts.items():
+        if amount >= share * total:
             depth = sum(1 for _ in node.iterancestors())
             if depth > best_depth:
                 best, best_depth = node, depth
