@@ -7,25 +7,29 @@ from one site would send it twice as many. So each request to a site first takes
 site's slots (before its robots.txt turn and its check for a Retry-After pause, which a request
 that waited for its slot must still keep) and frees it when its answer or its failure comes
 back: slots of this process, or, when other processes fetch too, slots shared by all of them
-(`newscrawl.pacing`). A request
-whose site has no free slot waits: it is woken when this process frees one, and looks again
-every ``poll_seconds`` of the shared state (50 ms for a local crawl's files, 100 ms for a
-cluster's Redis) for one another process freed. A request that waited
-``NEWSCRAWL_SLOT_MAX_WAIT`` seconds goes anyway (counted as ``newscrawl/site_slots/overdue``),
-so a stuck slot can slow a crawl but never stop it."""
+(`newscrawl.pacing`).
+
+The requests whose site has no free slot wait in line (`WaitingLine`): the first is woken when
+this process frees a slot, and looks every ``poll_seconds`` of the shared state (50 ms for a
+local crawl's files, 100 ms for a cluster's Redis) for one another process freed; the others
+wait behind it, so a cluster worker asks Redis about a busy site 10 times a second, not 10 times
+a second for each request waiting. A request that waited ``NEWSCRAWL_SLOT_MAX_WAIT`` seconds
+goes anyway (counted as ``newscrawl/site_slots/overdue``), so a stuck slot can slow a crawl but
+never stop it."""
 
 from __future__ import annotations
 
 import logging
 import time
 import weakref
-from collections import defaultdict, deque
+from collections import deque
 from typing import Any, Protocol
 
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, reactor
+from twisted.internet.base import DelayedCall
 
 from newscrawl.pacing import SharedPacing, shared_state, shares_pacing
 
@@ -76,6 +80,66 @@ class ProcessSlots:
         self.held.discard(slot)
 
 
+#: A request waiting behind others for a slot of its site also looks for one by itself this often
+#: (seconds), in case the line stalls.
+BEHIND_POLL_SECONDS = 1.0
+
+
+class WaitingLine:
+    """The requests of this process waiting for a slot of one site, first come first served.
+
+    Only the first in line looks at the slot table every `poll_seconds` (for a cluster, a round
+    trip to Redis each time); the others wait behind it, looking by themselves only every
+    `BEHIND_POLL_SECONDS`. Whoever leaves the line (with a slot, or to look again at the back of
+    it) hands the first place on at once. A request is woken with True when more than one slot
+    may be free (its own look, or the one before it found a slot that way): if it gets one, it
+    wakes the next too; with False when this process freed one slot for it.
+    """
+
+    def __init__(self, clock: Any, poll_seconds: float) -> None:
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.waiting: deque[defer.Deferred[bool]] = deque()
+        self._timers: dict[defer.Deferred[bool], DelayedCall] = {}
+
+    def __len__(self) -> int:
+        return len(self.waiting)
+
+    def join(self) -> defer.Deferred[bool]:
+        """A place at the back of the line: a Deferred that fires when it is time to look."""
+        woken: defer.Deferred[bool] = defer.Deferred()
+        self.waiting.append(woken)
+        delay = self.poll_seconds if len(self.waiting) == 1 else BEHIND_POLL_SECONDS
+        self._timers[woken] = self.clock.callLater(
+            max(delay, self.poll_seconds), self._fire, woken, True
+        )
+        return woken
+
+    def leave(self, woken: defer.Deferred[bool]) -> None:
+        """Leave the line (after `woken` fired, or when giving up); the next first looks soon."""
+        timer = self._timers.pop(woken, None)
+        if timer is not None and timer.active():
+            timer.cancel()
+        if woken in self.waiting:
+            self.waiting.remove(woken)
+        if self.waiting:
+            first = self._timers.get(self.waiting[0])
+            if first is not None and first.active():
+                due = self.clock.seconds() + self.poll_seconds
+                if first.getTime() > due:
+                    first.reset(self.poll_seconds)
+
+    def wake_first(self, more_may_be_free: bool) -> None:
+        """Let the first in line look now: this process freed a slot, or more may be free."""
+        if self.waiting:
+            self._fire(self.waiting.popleft(), more_may_be_free)
+
+    @staticmethod
+    def _fire(woken: defer.Deferred[bool], more_may_be_free: bool) -> None:
+        if not woken.called:
+            woken.callback(more_may_be_free)
+
+
 class SiteSlotsMiddleware:
     """Take a slot of the request's site before it goes on to its turn (robots.txt Crawl-delay,
     `DOWNLOAD_DELAY`) and to the check for a pause (Retry-After), so that a request which waited
@@ -86,8 +150,9 @@ class SiteSlotsMiddleware:
         #: Whether other processes fetch too (`newscrawl.pacing.shares_pacing`).
         self.shared = shared
         self.max_wait = max_wait
-        self.waiting: defaultdict[str, deque[defer.Deferred[None]]] = defaultdict(deque)
+        self.lines: dict[str, WaitingLine] = {}
         self.local = ProcessSlots()
+        self.clock: Any = reactor
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SiteSlotsMiddleware:
@@ -133,7 +198,10 @@ class SiteSlotsMiddleware:
         if limit <= 0:
             return None
         started = time.monotonic()
-        while (slot := state.take_slot(site, limit)) is None:
+        # Behind requests already waiting for the site, a look would find no slot: wait in line.
+        slot = None if self.lines.get(site) else state.take_slot(site, limit)
+        more_may_be_free = False
+        while slot is None:
             if time.monotonic() - started >= self.max_wait:
                 self.crawler.stats.inc_value("newscrawl/site_slots/overdue")
                 logger.warning(
@@ -143,31 +211,27 @@ class SiteSlotsMiddleware:
                     request.url,
                 )
                 return None
-            await self._wait(site, state)
+            more_may_be_free = await self._wait(site, state)
+            slot = state.take_slot(site, limit)
         request.meta[META_KEY] = slot
+        if more_may_be_free and (line := self.lines.get(site)) is not None:
+            line.wake_first(True)
         return None
 
-    async def _wait(self, site: str, state: SlotTable) -> None:
-        """Wait until this process frees a slot of `site`, or `state.poll_seconds` at most."""
-        woken: defer.Deferred[None] = defer.Deferred()
-        queue = self.waiting[site]
-        queue.append(woken)
-        clock: Any = reactor
-        timer = clock.callLater(state.poll_seconds, self._wake, woken)
+    async def _wait(self, site: str, state: SlotTable) -> bool:
+        """Wait in `site`'s line until it is this request's time to look for a slot; return
+        whether more than one slot may be free (see `WaitingLine`)."""
+        line = self.lines.get(site)
+        if line is None:
+            line = self.lines[site] = WaitingLine(self.clock, state.poll_seconds)
+        woken = line.join()
         try:
-            await maybe_deferred_to_future(woken)
+            more_may_be_free: bool = await maybe_deferred_to_future(woken)
+            return more_may_be_free
         finally:
-            if timer.active():
-                timer.cancel()
-            if woken in queue:
-                queue.remove(woken)
-            if not queue:
-                self.waiting.pop(site, None)
-
-    @staticmethod
-    def _wake(woken: defer.Deferred[None]) -> None:
-        if not woken.called:
-            woken.callback(None)
+            line.leave(woken)
+            if not line:
+                self.lines.pop(site, None)
 
     def free(self, request: Any) -> None:
         """Give back the slot `request` holds, and wake a request waiting for one."""
@@ -177,9 +241,9 @@ class SiteSlotsMiddleware:
         slot = tuple(slot)
         for table in self._tables():
             table.give_slot(slot)
-        queue = self.waiting.get(slot[0])
-        if queue:
-            self._wake(queue.popleft())
+        line = self.lines.get(slot[0])
+        if line is not None:
+            line.wake_first(False)
 
     def spider_closed(self, spider: Any = None) -> None:
         """Free every slot still held (requests the closing engine dropped)."""
