@@ -401,3 +401,15 @@ def state_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Number of frontier URLs in each state."""
     rows = conn.execute("SELECT state, count(*) FROM frontier GROUP BY state").fetchall()
     return {str(r[0]): int(r[1]) for r in rows}
+
+
+def pending_up_to(conn: sqlite3.Connection, sources: Sequence[str], limit: int) -> int:
+    """How many URLs of `sources` wait to be fetched, counted up to `limit` (a bounded read of
+    the state index, however large the frontier)."""
+    marks = ", ".join("?" for _ in sources)
+    row = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM frontier "
+        f"WHERE state = 'pending' AND source IN ({marks}) LIMIT ?)",
+        [*sources, limit],
+    ).fetchone()
+    return int(row[0])

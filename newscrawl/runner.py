@@ -3,23 +3,31 @@
 `run_crawl` (used by the CLI, the demo and the scheduler) records the run, starts
 ``python -m newscrawl.runner CONFIG`` and reads the outcome back from the `runs` table, so a
 crashed or killed crawl process still leaves a truthful run record.
+
+A run starts with one worker process and starts the others it may have (`worker_count`) only as
+its frontier's backlog grows (`worker_backlog`): a process costs about a second of CPU and
+~150 MB to start, so a run that finds a few new articles in a feed does it in one.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from newscrawl.archive import Archive
 from newscrawl.sources import Source
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,6 +91,23 @@ def worker_count(settings: Mapping[str, Any]) -> int:
     return max(1, int(value))
 
 
+#: Pending URLs per running worker above which a run starts another of its workers; 0 starts
+#: them all at once. A worker process takes about a second of CPU to start: the cost of ~100
+#: pages.
+DEFAULT_WORKER_BACKLOG = 200
+#: How often (seconds) a run looks at its backlog while it may start more workers.
+GROW_POLL_SECONDS = 0.1
+
+
+def worker_backlog(settings: Mapping[str, Any]) -> int:
+    """NEWSCRAWL_WORKER_BACKLOG: pending URLs per running worker that start another one."""
+    value = settings.get(
+        "NEWSCRAWL_WORKER_BACKLOG",
+        os.environ.get("NEWSCRAWL_WORKER_BACKLOG", DEFAULT_WORKER_BACKLOG),
+    )
+    return max(0, int(value))
+
+
 def merge_counts(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Add up the counters of several workers (numbers summed, nested dicts merged)."""
     merged: dict[str, Any] = {}
@@ -129,7 +154,11 @@ def _merge_workers(db_path: str, run_id: int, returncodes: list[int], stopped: b
 
 @dataclass
 class CrawlProcesses:
-    """The worker processes of one crawl run, which the caller may stop, kill or wait for."""
+    """The worker processes of one crawl run, which the caller may stop, kill or wait for.
+
+    While the run goes on, `wait` starts its other workers (up to `planned`, with `launch`) each
+    time the pending URLs of its sources reach `backlog` for each worker already running.
+    """
 
     run_id: int
     db_path: str
@@ -137,6 +166,16 @@ class CrawlProcesses:
     started: float = field(default_factory=time.monotonic)
     stop_requested: bool = False
     killed: bool = False
+    #: Starts worker number N of the run.
+    launch: Callable[[int], subprocess.Popen[bytes]] | None = None
+    planned: int = 1
+    backlog: int = DEFAULT_WORKER_BACKLOG
+    #: The run's sources, whose pending URLs are its backlog.
+    sources: list[str] = field(default_factory=list)
+    #: Pages the run may still fetch at most (its sources' `max_pages`), None without a limit.
+    budget: int | None = None
+    signalled: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def pid(self) -> int:
@@ -148,10 +187,12 @@ class CrawlProcesses:
         return any(p.poll() is None for p in self.processes)
 
     def signal(self, signum: int) -> None:
-        """Send a signal to every worker still running."""
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signum)
+        """Send a signal to every worker still running (and start no more of them)."""
+        with self._lock:
+            self.signalled = True
+            for process in self.processes:
+                if process.poll() is None:
+                    process.send_signal(signum)
 
     def stop(self) -> None:
         """Ask the crawl to stop gracefully (SIGTERM: Scrapy finishes in-flight requests)."""
@@ -167,6 +208,10 @@ class CrawlProcesses:
 
     def wait(self) -> RunOutcome:
         """Wait for every worker, record the run's outcome from theirs, and return it."""
+        try:
+            self._grow()
+        except Exception as exc:  # noqa: BLE001 - more workers are a gain, the outcome a must
+            logger.warning("cannot start more crawl processes: %s", exc)
         returncodes = [p.wait() for p in self.processes]
         run = _read_run(self.db_path, self.run_id)
         if run.get("status") in (None, "running"):
@@ -183,6 +228,37 @@ class CrawlProcesses:
             error=run.get("error"),
         )
 
+    def _grow(self) -> None:
+        """Start the run's other workers as its backlog asks for them, while the first runs."""
+        if self.launch is None or len(self.processes) >= self.planned:
+            return
+        from newscrawl.frontier import pending_up_to
+
+        with Archive.open(self.db_path, readonly=True) as archive:
+            while len(self.processes) < self.planned and not self.signalled:
+                wanted = self.backlog * len(self.processes)
+                if self.budget is not None and wanted >= self.budget:
+                    return  # the run may not fetch enough pages to keep another worker busy
+                if pending_up_to(archive.conn, self.sources, wanted) >= wanted:
+                    self._start_next()
+                    continue
+                try:
+                    self.processes[0].wait(timeout=GROW_POLL_SECONDS)
+                except subprocess.TimeoutExpired:
+                    continue
+                return  # the first worker ended: the run's work is done
+
+    def _start_next(self) -> None:
+        with self._lock:
+            if self.signalled or self.launch is None:
+                return
+            try:
+                self.processes.append(self.launch(len(self.processes)))
+            except OSError as exc:
+                # The workers running go on alone.
+                logger.warning("cannot start another crawl process: %s", exc)
+                self.launch = None
+
 
 def start_crawl(
     config: CrawlConfig,
@@ -191,39 +267,49 @@ def start_crawl(
     new_session: bool = False,
     pass_fds: Sequence[int] = (),
 ) -> CrawlProcesses:
-    """Record a run and start its worker processes (one per core unless configured)."""
+    """Record a run and start its first worker process; `CrawlProcesses.wait` starts the others
+    (one per core unless configured) as the run's backlog grows."""
     with Archive.open(config.db_path, create=True) as archive:
         run_id = archive.start_run(command, [s.name for s in config.sources])
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
-    workers = worker_count({**_source_settings(config.sources), **config.settings})
+    settings = {**_source_settings(config.sources), **config.settings}
+    workers = worker_count(settings)
+    backlog = worker_backlog(settings)
     options: dict[str, Any] = {}
     if sys.platform != "win32":
         options["start_new_session"] = new_session
         options["pass_fds"] = tuple(pass_fds)
+
+    def launch(index: int) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "newscrawl.runner", config.to_json(run_id, index, workers)],
+            stdin=subprocess.DEVNULL,
+            env=env,
+            **options,
+        )
+
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        for index in range(workers):
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "newscrawl.runner",
-                        config.to_json(run_id, index, workers),
-                    ],
-                    stdin=subprocess.DEVNULL,
-                    env=env,
-                    **options,
-                )
-            )
+        for index in range(workers if backlog == 0 else 1):
+            processes.append(launch(index))
     except OSError as exc:
         for process in processes:
             process.kill()
         with Archive.open(config.db_path, create=False) as archive:
             archive.finish_run(run_id, "failed", {}, {}, error=f"cannot start a crawl: {exc}")
         raise
-    return CrawlProcesses(run_id, config.db_path, processes)
+    budgets = [s.max_pages or 0 for s in config.sources]
+    return CrawlProcesses(
+        run_id,
+        config.db_path,
+        processes,
+        launch=launch,
+        planned=workers,
+        backlog=backlog,
+        sources=[s.name for s in config.sources],
+        budget=sum(budgets) if budgets and all(budgets) else None,
+    )
 
 
 def start_cluster_workers(config: CrawlConfig, processes: int) -> list[subprocess.Popen[bytes]]:

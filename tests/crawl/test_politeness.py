@@ -83,6 +83,8 @@ def test_crawl_delay_spaces_requests_and_user_agent_names_the_project(
             "NEWSCRAWL_PROGRESS_INTERVAL=0",
             "-s",
             f"NEWSCRAWL_PROCESSES={processes}",
+            "-s",
+            "NEWSCRAWL_WORKER_BACKLOG=0",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -102,7 +104,7 @@ def _crawl_story_site(tmp_path: Path, per_site: int, processes: int = 2, batch: 
                 "crawl", url, "--db",
                 str(tmp_path / "a.db"), "-s", "AUTOTHROTTLE_ENABLED=false",
                 "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0", "-s", f"NEWSCRAWL_PROCESSES={processes}",
-                "-s", f"NEWSCRAWL_FRONTIER_BATCH={batch}",
+                "-s", "NEWSCRAWL_WORKER_BACKLOG=0", "-s", f"NEWSCRAWL_FRONTIER_BATCH={batch}",
                 "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={per_site}",
             ],
         )  # fmt: skip

@@ -64,6 +64,8 @@ def test_two_workers_share_the_work_and_archive_each_article_once(tmp_path: Path
                 "-s",
                 "NEWSCRAWL_PROCESSES=2",
                 "-s",
+                "NEWSCRAWL_WORKER_BACKLOG=0",
+                "-s",
                 "AUTOTHROTTLE_ENABLED=false",
                 "-s",
                 "NEWSCRAWL_PROGRESS_INTERVAL=0",
@@ -106,7 +108,8 @@ def test_a_crawl_whose_page_budget_runs_out_finishes(tmp_path: Path, processes: 
             [
                 sys.executable, "-m", "newscrawl.cli.main", "crawl", *start, "--db", str(db),
                 "--max-pages", "3", "--quiet", "--json",
-                "-s", f"NEWSCRAWL_PROCESSES={processes}", "-s", "AUTOTHROTTLE_ENABLED=false",
+                "-s", f"NEWSCRAWL_PROCESSES={processes}", "-s", "NEWSCRAWL_WORKER_BACKLOG=0",
+                "-s", "AUTOTHROTTLE_ENABLED=false",
                 "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0",
             ],
             capture_output=True, text=True, timeout=120,

@@ -1,0 +1,120 @@
+"""A run starts with one crawl process, and starts the others it may have as its backlog grows."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newscrawl.archive import Archive
+from newscrawl.cli.main import cli
+from newscrawl.demo import DemoSite, serve_demo_site
+from newscrawl.frontier import Discovered, Frontier, pending_up_to
+from newscrawl.runner import CrawlProcesses
+
+
+def _archive_with_pending(tmp_path: Path, pending: int) -> tuple[str, int]:
+    """An archive whose frontier holds `pending` URLs of source "s" (never fetched here)."""
+    db = str(tmp_path / "news.db")
+    with Archive.open(db, create=True) as archive:
+        run_id = archive.start_run("crawl", ["s"])
+        frontier = Frontier(archive, run_id)
+        frontier.discover([Discovered(f"https://news.example/{n}", "s") for n in range(pending)])
+        frontier.flush()
+    return db, run_id
+
+
+def _worker(_index: int) -> subprocess.Popen[bytes]:
+    """A stand-in crawl process: alive for half a second."""
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+
+
+def _run(tmp_path: Path, pending: int, **options: object) -> CrawlProcesses:
+    db, run_id = _archive_with_pending(tmp_path, pending)
+    return CrawlProcesses(
+        run_id,
+        db,
+        [_worker(0)],
+        launch=_worker,
+        sources=["s"],
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def test_pending_urls_are_counted_up_to_a_limit(tmp_path: Path) -> None:
+    db, _ = _archive_with_pending(tmp_path, 7)
+    with Archive.open(db, readonly=True) as archive:
+        assert pending_up_to(archive.conn, ["s"], 5) == 5
+        assert pending_up_to(archive.conn, ["s"], 50) == 7
+        assert pending_up_to(archive.conn, ["other"], 50) == 0
+
+
+def test_a_run_starts_a_worker_for_each_backlog_its_frontier_holds(tmp_path: Path) -> None:
+    crawl = _run(tmp_path, 10, planned=3, backlog=3)
+    crawl.wait()
+    assert len(crawl.processes) == 3
+
+
+def test_a_run_starts_no_more_workers_than_its_backlog_keeps_busy(tmp_path: Path) -> None:
+    crawl = _run(tmp_path, 4, planned=3, backlog=3)
+    crawl.wait()
+    assert len(crawl.processes) == 2
+
+
+def test_a_run_whose_page_budget_is_small_stays_in_one_process(tmp_path: Path) -> None:
+    crawl = _run(tmp_path, 10, planned=3, backlog=3, budget=3)
+    crawl.wait()
+    assert len(crawl.processes) == 1
+
+
+def test_a_stopped_run_starts_no_more_workers(tmp_path: Path) -> None:
+    crawl = _run(tmp_path, 10, planned=3, backlog=3)
+    crawl.stop()
+    crawl.wait()
+    assert len(crawl.processes) == 1
+
+
+def _crawl_demo(
+    tmp_path: Path, *settings: str
+) -> tuple[dict[str, object], list[int], list[str], int]:
+    """Crawl the demo site with up to two processes: the run's counters, its workers, the URLs
+    archived, and how many a correct crawl archives."""
+    db = tmp_path / "news.db"
+    site = DemoSite.load()
+    options = ["-s", "NEWSCRAWL_PROCESSES=2", "-s", "AUTOTHROTTLE_ENABLED=false"]
+    for setting in settings:
+        options += ["-s", setting]
+    with serve_demo_site(site):
+        result = CliRunner().invoke(
+            cli, ["crawl", *site.start_urls(), "--db", str(db), "--quiet", *options]
+        )
+        expected = len(site.expected_articles()) + len(site.syndicated_copies())
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    counters = json.loads(conn.execute("SELECT counters FROM runs").fetchone()[0])
+    workers = [w for (w,) in conn.execute("SELECT worker FROM run_workers ORDER BY worker")]
+    urls = [u for (u,) in conn.execute("SELECT url FROM articles")]
+    conn.close()
+    return counters, workers, urls, expected
+
+
+@pytest.mark.e2e
+def test_a_crawl_of_a_small_site_runs_in_one_process(tmp_path: Path) -> None:
+    """The demo site's few dozen pages never make a backlog of 200 URLs."""
+    counters, workers, urls, expected = _crawl_demo(tmp_path)
+    assert counters["workers"] == 1
+    assert workers == [0]
+    assert len(urls) == len(set(urls)) == expected
+
+
+@pytest.mark.e2e
+def test_a_crawl_whose_backlog_grows_starts_its_other_process(tmp_path: Path) -> None:
+    counters, workers, urls, expected = _crawl_demo(tmp_path, "NEWSCRAWL_WORKER_BACKLOG=5")
+    assert counters["workers"] == 2
+    assert workers == [0, 1]
+    assert len(urls) == len(set(urls)) == expected
