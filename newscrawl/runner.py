@@ -174,6 +174,7 @@ class CrawlProcesses:
     sources: list[str] = field(default_factory=list)
     #: Pages the run may still fetch at most (its sources' `max_pages`), None without a limit.
     budget: int | None = None
+    #: Set once the workers were signalled (stopped, killed, interrupted): none is started after.
     signalled: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
