@@ -10,7 +10,8 @@ Measures, in one run and on the same pages (each in its own process, for clean C
 - (c) archive writes of the same articles: raw sqlite3 ``executemany`` into a plain table, raw
   ``executemany`` into the archive schema (FTS5 sync triggers on), `Archive.upsert_articles` in
   the crawl's batches, and `newscrawl.archive.bulk.bulk_load`;
-- (d) ``newscrawl crawl`` end to end (sitemap index -> sitemaps -> articles);
+- (d) ``newscrawl crawl`` end to end (sitemap index -> sitemaps -> articles), then (d2) the same
+  crawl again into the same archive: it finds nothing new (the cost of a scheduled re-run);
 - (e) news-please (``NewsPlease.from_urls``) and trafilatura's own sitemap crawler, end to end;
 - (m) with ``--memory A,B``: peak RSS of a crawl of A pages and of B pages.
 
@@ -345,7 +346,7 @@ def run_worker(name: str, mode: str, python: str | None = None, **args: Any) -> 
     if measure.returncode != 0:
         print(err[-3000:], file=sys.stderr)
         raise SystemExit(f"{name} failed (exit {measure.returncode})")
-    report = json.loads(out.strip().splitlines()[-1])
+    report = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     measure.pages = int(report.pop("pages"))
     if "wall" in report:  # the worker timed its own hot loop
         measure.wall = float(report.pop("wall"))
@@ -355,12 +356,20 @@ def run_worker(name: str, mode: str, python: str | None = None, **args: Any) -> 
 
 
 def crawl(
-    name: str, origin: str, pages: int, workdir: Path, settings: Sequence[str], concurrency: int
+    name: str,
+    origin: str,
+    pages: int,
+    workdir: Path,
+    settings: Sequence[str],
+    concurrency: int,
+    folder: Path | None = None,
 ) -> Measure:
-    """(d) ``newscrawl crawl`` of the first `pages` articles, in a fresh archive."""
-    folder = workdir / name
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    """(d) ``newscrawl crawl`` of the first `pages` articles, in a fresh archive (or again, into
+    the archive in `folder`)."""
+    if folder is None:
+        folder = workdir / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     cmd = [
         sys.executable,
         "-m",
@@ -388,7 +397,7 @@ def crawl(
     if measure.returncode != 0:
         print(err[-3000:], file=sys.stderr)
         raise SystemExit(f"{name} failed (exit {measure.returncode})")
-    report = json.loads(out.strip().splitlines()[-1])
+    report = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     counters = report.get("counters", {})
     measure.pages = int(counters.get("articles_new", 0))
     measure.extra = {
@@ -396,6 +405,7 @@ def crawl(
         "failed": counters.get("failed"),
         "workers": counters.get("workers"),
         "db_mb": round((folder / "news.db").stat().st_size / 2**20, 1),
+        "folder": folder,
     }
     shutil.rmtree(folder / "warc", ignore_errors=True)
     return measure
@@ -443,7 +453,8 @@ def trafilatura_crawl(corpus: str, origin: str, pages: int, workdir: Path) -> Me
 
 def fmt_row(m: Measure) -> str:
     """One Markdown table row for a measure."""
-    extra = ", ".join([*(f"{k}={v}" for k, v in m.extra.items()), f"load={m.load:.1f}"])
+    shown = {k: v for k, v in m.extra.items() if k != "folder"}
+    extra = ", ".join([*(f"{k}={v}" for k, v in shown.items()), f"load={m.load:.1f}"])
     return (
         f"| {m.name} | {m.pages} | {m.wall:.1f} | {m.rate:,.0f} | {m.cpu:.1f} | "
         f"{m.rss_tree_mb:.0f} | {m.rss_proc_mb:.0f} | {extra} |"
@@ -544,6 +555,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.concurrency,
             )  # fmt: skip
             print(fmt_row(results["d"]), file=sys.stderr)
+            results["d2"] = crawl(
+                "d2 the same crawl again (nothing new)", server.origin, args.pages, workdir,
+                args.settings, args.concurrency, folder=results["d"].extra["folder"],
+            )  # fmt: skip
+            print(fmt_row(results["d2"]), file=sys.stderr)
         if "e" in only:
             limit = min(args.newsplease_pages, args.pages)
             results["e"] = run_worker(
@@ -611,6 +627,12 @@ def report_lines(results: dict[str, Measure], memory: Sequence[int]) -> Iterator
             f"vs (a) fetch {fetch * 1000:.1f} ms + (b) extraction {extract * 1000:.1f} ms; "
             f"on {os.cpu_count() or 1} idle cores that is at most "
             f"{(os.cpu_count() or 1) / crawl_cpu:,.0f} pages/s"
+        )
+    d2 = results.get("d2")
+    if d2:
+        yield (
+            f"- (d2) a re-run that finds nothing new: {d2.wall:.1f} s, {d2.cpu:.1f} s CPU, "
+            f"{d2.rss_tree_mb:.0f} MB peak RSS (tree), {d2.extra.get('workers')} crawl process(es)"
         )
     for key in sorted(k for k in results if k.startswith("m")):
         m = results[key]

@@ -413,3 +413,15 @@ def pending_up_to(conn: sqlite3.Connection, sources: Sequence[str], limit: int) 
         [*sources, limit],
     ).fetchone()
     return int(row[0])
+
+
+def never_fetched(conn: sqlite3.Connection, sources: Sequence[str]) -> list[str]:
+    """The `sources` of which no URL was fetched yet: their first crawl lies ahead."""
+    return [
+        name
+        for name in sources
+        if conn.execute(
+            "SELECT 1 FROM frontier WHERE source = ? AND state != 'pending' LIMIT 1", (name,)
+        ).fetchone()
+        is None
+    ]

@@ -4,9 +4,10 @@
 ``python -m newscrawl.runner CONFIG`` and reads the outcome back from the `runs` table, so a
 crashed or killed crawl process still leaves a truthful run record.
 
-A run starts with one worker process and starts the others it may have (`worker_count`) only as
-its frontier's backlog grows (`worker_backlog`): a process costs about a second of CPU and
-~150 MB to start, so a run that finds a few new articles in a feed does it in one.
+The first run of a source starts all the worker processes it may have (`worker_count`): a first
+crawl reads the whole site. A later run starts with one and starts the others only as its
+frontier's backlog grows (`worker_backlog`): a process costs about a second of CPU and ~100 MB
+to start, so a run that finds a few new articles in a feed does it in one.
 """
 
 from __future__ import annotations
@@ -268,15 +269,20 @@ def start_crawl(
     new_session: bool = False,
     pass_fds: Sequence[int] = (),
 ) -> CrawlProcesses:
-    """Record a run and start its first worker process; `CrawlProcesses.wait` starts the others
-    (one per core unless configured) as the run's backlog grows."""
+    """Record a run and start its worker processes (one per core unless configured): all of them
+    for a source's first crawl, else one, and `CrawlProcesses.wait` starts the others as the
+    run's backlog grows."""
+    from newscrawl.frontier import never_fetched
+
+    names = [s.name for s in config.sources]
     with Archive.open(config.db_path, create=True) as archive:
-        run_id = archive.start_run(command, [s.name for s in config.sources])
+        run_id = archive.start_run(command, names)
+        first_crawl = bool(never_fetched(archive.conn, names))
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
     settings = {**_source_settings(config.sources), **config.settings}
     workers = worker_count(settings)
-    backlog = worker_backlog(settings)
+    backlog = 0 if first_crawl else worker_backlog(settings)
     options: dict[str, Any] = {}
     if sys.platform != "win32":
         options["start_new_session"] = new_session
@@ -308,7 +314,7 @@ def start_crawl(
         launch=launch,
         planned=workers,
         backlog=backlog,
-        sources=[s.name for s in config.sources],
+        sources=names,
         budget=sum(budgets) if budgets and all(budgets) else None,
     )
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from newscrawl.archive import Archive
 from newscrawl.cli.main import cli
 from newscrawl.demo import DemoSite, serve_demo_site
-from newscrawl.frontier import Discovered, Frontier, pending_up_to
+from newscrawl.frontier import Discovered, Frontier, never_fetched, pending_up_to
 from newscrawl.runner import CrawlProcesses
 
 
@@ -79,42 +79,58 @@ def test_a_stopped_run_starts_no_more_workers(tmp_path: Path) -> None:
     assert len(crawl.processes) == 1
 
 
-def _crawl_demo(
-    tmp_path: Path, *settings: str
-) -> tuple[dict[str, object], list[int], list[str], int]:
-    """Crawl the demo site with up to two processes: the run's counters, its workers, the URLs
-    archived, and how many a correct crawl archives."""
-    db = tmp_path / "news.db"
-    site = DemoSite.load()
-    options = ["-s", "NEWSCRAWL_PROCESSES=2", "-s", "AUTOTHROTTLE_ENABLED=false"]
-    for setting in settings:
-        options += ["-s", setting]
-    with serve_demo_site(site):
-        result = CliRunner().invoke(
-            cli, ["crawl", *site.start_urls(), "--db", str(db), "--quiet", *options]
-        )
-        expected = len(site.expected_articles()) + len(site.syndicated_copies())
+def _crawl(db: Path, site: DemoSite, *options: str) -> tuple[dict[str, object], list[int], int]:
+    """Crawl the served demo `site` into `db` with up to two processes: the run's counters, its
+    workers and the articles archived (each once)."""
+    settings = ["-s", "NEWSCRAWL_PROCESSES=2", "-s", "AUTOTHROTTLE_ENABLED=false"]
+    result = CliRunner().invoke(
+        cli, ["crawl", *site.start_urls(), "--db", str(db), "--quiet", *settings, *options]
+    )
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db)
-    counters = json.loads(conn.execute("SELECT counters FROM runs").fetchone()[0])
-    workers = [w for (w,) in conn.execute("SELECT worker FROM run_workers ORDER BY worker")]
+    run_id, counters = conn.execute("SELECT id, counters FROM runs ORDER BY id DESC").fetchone()
+    workers = [
+        w
+        for (w,) in conn.execute(
+            "SELECT worker FROM run_workers WHERE run_id = ? ORDER BY worker", (run_id,)
+        )
+    ]
     urls = [u for (u,) in conn.execute("SELECT url FROM articles")]
     conn.close()
-    return counters, workers, urls, expected
+    assert len(urls) == len(set(urls))
+    return json.loads(counters), workers, len(urls)
+
+
+def test_sources_never_fetched_are_told_apart(tmp_path: Path) -> None:
+    db, run_id = _archive_with_pending(tmp_path, 3)
+    with Archive.open(db) as archive:
+        assert never_fetched(archive.conn, ["s", "t"]) == ["s", "t"]
+        frontier = Frontier(archive, run_id)
+        claimed = frontier.claim(1, ["s"])
+        frontier.mark(claimed[0].url, "done")
+        frontier.flush()
+        assert never_fetched(archive.conn, ["s", "t"]) == ["t"]
 
 
 @pytest.mark.e2e
-def test_a_crawl_of_a_small_site_runs_in_one_process(tmp_path: Path) -> None:
-    """The demo site's few dozen pages never make a backlog of 200 URLs."""
-    counters, workers, urls, expected = _crawl_demo(tmp_path)
-    assert counters["workers"] == 1
-    assert workers == [0]
-    assert len(urls) == len(set(urls)) == expected
+def test_a_sources_first_crawl_starts_all_its_processes_and_a_rerun_one(tmp_path: Path) -> None:
+    """The demo site's few dozen pages never make a backlog of 200 URLs: a run that finds
+    nothing new needs one process."""
+    db, site = tmp_path / "news.db", DemoSite.load()
+    with serve_demo_site(site):
+        expected = len(site.expected_articles()) + len(site.syndicated_copies())
+        first = _crawl(db, site)
+        again = _crawl(db, site)
+    assert (first[0]["workers"], first[1], first[2]) == (2, [0, 1], expected)
+    assert (again[0]["workers"], again[1], again[2]) == (1, [0], expected)
 
 
 @pytest.mark.e2e
-def test_a_crawl_whose_backlog_grows_starts_its_other_process(tmp_path: Path) -> None:
-    counters, workers, urls, expected = _crawl_demo(tmp_path, "NEWSCRAWL_WORKER_BACKLOG=5")
-    assert counters["workers"] == 2
-    assert workers == [0, 1]
-    assert len(urls) == len(set(urls)) == expected
+def test_a_run_whose_backlog_grows_starts_its_other_process(tmp_path: Path) -> None:
+    """A first run limited to 2 pages a source leaves most of the site pending for the next."""
+    db, site = tmp_path / "news.db", DemoSite.load()
+    with serve_demo_site(site):
+        expected = len(site.expected_articles()) + len(site.syndicated_copies())
+        _crawl(db, site, "--max-pages", "2")
+        counters, workers, archived = _crawl(db, site, "-s", "NEWSCRAWL_WORKER_BACKLOG=5")
+    assert (counters["workers"], workers, archived) == (2, [0, 1], expected)
