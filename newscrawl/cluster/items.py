@@ -21,7 +21,8 @@ def encode_item(item: Any) -> str:
 
 
 class RedisItemsPipeline:
-    """Push each article to Redis for the archive-worker, then release its request's lease."""
+    """Hand each article to its request's lease, which pushes it to Redis for the archive-worker
+    as it ends (`newscrawl.cluster.leases`); an article without a lease is pushed at once."""
 
     def __init__(self, crawler: Any, keys: Keys) -> None:
         self.crawler = crawler
@@ -32,8 +33,8 @@ class RedisItemsPipeline:
         return cls(crawler, Keys(crawler.settings.get("NEWSCRAWL_REDIS_PREFIX") or "newscrawl"))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        server = self.crawler.engine._slot.scheduler.server
-        server.rpush(self.keys.items, encode_item(item))
-        count(self.crawler, "items_pushed", ItemAdapter(item).get("source"))
-        tracker_of(self.crawler).item_done(item)
+        source, article = ItemAdapter(item).get("source"), encode_item(item)
+        if not tracker_of(self.crawler).deliver(item, source, article):
+            self.crawler.engine._slot.scheduler.server.rpush(self.keys.items, article)
+            count(self.crawler, "items_pushed", source)
         return item

@@ -1,29 +1,38 @@
 """Acknowledging leased requests once their results are safe in Redis.
 
 A response's lease is acknowledged when the spider's output for it is exhausted and every
-article it yielded has been pushed to the item queue; a failed request's lease when its errback
+article it yielded has reached the item pipeline's end: its articles are then pushed to the item
+queue and the lease deleted in one transaction (one round trip; the articles and the end of the
+lease land together or not at all). A failed request's lease is acknowledged when its errback
 has run. Until then a killed worker's request comes back to the queue.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from scrapy import signals
 from scrapy.http import Request, Response
 
 from newscrawl.cluster.keys import LEASE_META
+from newscrawl.pipelines.outcomes import count
 
 
 class LeaseTracker:
-    """Counts the items of each leased response still on their way to Redis."""
+    """Counts the items of each leased response still on their way to Redis, and holds the
+    articles ready to go until their lease can end with them.
 
-    def __init__(self, ack: Any) -> None:
-        self._ack = ack
+    `settle(lease, articles)` pushes the articles ((source, JSON) pairs) and acknowledges the
+    lease, atomically.
+    """
+
+    def __init__(self, settle: Callable[[str, list[tuple[str | None, str]]], None]) -> None:
+        self._settle = settle
         self.outstanding: dict[str, int] = {}
         self.ended: set[str] = set()
         self.item_lease: dict[int, str] = {}
+        self.ready: dict[str, list[tuple[str | None, str]]] = {}
 
     def item(self, item: Any, lease: str) -> None:
         """An item of the leased response is on its way to the pipelines."""
@@ -35,8 +44,18 @@ class LeaseTracker:
         self.ended.add(lease)
         self._maybe_ack(lease)
 
+    def deliver(self, item: Any, source: str | None, article: str) -> bool:
+        """The item passed every pipeline: hold its `article` (JSON) for its lease's end.
+        False when the item has no lease (the caller pushes it on its own)."""
+        lease = self.item_lease.get(id(item))
+        if lease is None:
+            return False
+        self.ready.setdefault(lease, []).append((source, article))
+        self.item_done(item)
+        return True
+
     def item_done(self, item: Any) -> None:
-        """An item reached Redis (or was dropped for good)."""
+        """An item is delivered (or was dropped for good)."""
         lease = self.item_lease.pop(id(item), None)
         if lease is None:
             return
@@ -47,18 +66,20 @@ class LeaseTracker:
         if lease in self.ended and self.outstanding.get(lease, 0) <= 0:
             self.ended.discard(lease)
             self.outstanding.pop(lease, None)
-            self._ack(lease)
+            self._settle(lease, self.ready.pop(lease, []))
 
 
 def tracker_of(crawler: Any) -> LeaseTracker:
-    """The crawler's lease tracker, acknowledging through its scheduler's queue."""
+    """The crawler's lease tracker, pushing and acknowledging through its scheduler's queue."""
     tracker = getattr(crawler, "_newscrawl_leases", None)
     if tracker is None:
 
-        def ack(lease: str) -> None:
-            crawler.engine._slot.scheduler.queue.ack(lease)
+        def settle(lease: str, articles: list[tuple[str | None, str]]) -> None:
+            crawler.engine._slot.scheduler.queue.ack(lease, [text for _, text in articles])
+            for source, _ in articles:
+                count(crawler, "items_pushed", source)
 
-        tracker = LeaseTracker(ack)
+        tracker = LeaseTracker(settle)
         crawler._newscrawl_leases = tracker
     return tracker
 

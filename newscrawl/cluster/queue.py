@@ -10,6 +10,7 @@ request is lost.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from scrapy.http import Request
@@ -80,10 +81,18 @@ class LeasedPriorityQueue(PriorityQueue):
         request.meta[LEASE_META] = data.decode("utf-8") if isinstance(data, bytes) else data
         return request
 
-    def ack(self, lease: str | None) -> None:
-        """The leased request is finished: forget it."""
-        if lease:
+    def ack(self, lease: str | None, articles: Sequence[str] = ()) -> None:
+        """The leased request is finished: forget it, pushing its `articles` (JSON) to the
+        item queue in the same transaction."""
+        if not lease:
+            return
+        if not articles:
             self.server.hdel(self.leases_key, lease)
+            return
+        pipe = self.server.pipeline()  # MULTI ... EXEC
+        pipe.rpush(self.keys.items, *articles)
+        pipe.hdel(self.leases_key, lease)
+        pipe.execute()
 
     def requeue_orphans(self, *, own: bool = False) -> int:
         """Put back the leases of workers that stopped sending heartbeats (and ours if `own`)."""

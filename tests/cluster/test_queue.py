@@ -35,6 +35,18 @@ def test_a_popped_request_is_leased_until_acknowledged(server: Any, keys: Keys) 
     assert (len(queue), queue.leased()) == (0, 0)
 
 
+def test_a_lease_ends_with_its_articles_pushed_in_the_same_transaction(
+    server: Any, keys: Keys
+) -> None:
+    queue = _queue(server, keys, "w1")
+    queue.push(Request("https://x.example/a"))
+    request = queue.pop()
+    assert request is not None
+    queue.ack(request.meta[LEASE_META], ['{"n": 1}', '{"n": 2}'])
+    assert server.lrange(keys.items, 0, -1) == [b'{"n": 1}', b'{"n": 2}']
+    assert queue.leased() == 0
+
+
 def test_best_priority_is_popped_first(server: Any, keys: Keys) -> None:
     queue = _queue(server, keys, "w1")
     queue.push(Request("https://x.example/article", priority=0))
