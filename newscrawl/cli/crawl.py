@@ -190,7 +190,9 @@ def crawl_sources(
     "--processes",
     type=click.IntRange(1),
     default=None,
-    help="Crawl processes (default: one per core, at most 4).",
+    help="Crawl processes (default: one per core, at most 4). A local run that is not a "
+    "source's first starts with one and starts the others as its backlog grows; with --redis, "
+    "that many workers.",
 )
 @click.option(
     "--max-idle",
