@@ -1,9 +1,10 @@
 """Crawl speed and memory against the ceilings, on one generated corpus served from 127.0.0.1.
 
-Usage: ``python bench/speed.py [--pages 2000] [--only a,b,c,d,e] [--memory 10000,100000]
-[-s NAME=VALUE ...] [--write-results]``
+Usage: ``python bench/speed.py [--pages 2000] [--only a,b,c,d,e] [--rounds 3]
+[--memory 10000,100000] [-s NAME=VALUE ...] [--write-results]``
 
-Measures, in one run and on the same pages (each in its own process, for clean CPU and RSS):
+Measures, in one run and on the same pages (each in its own process, for clean CPU and RSS);
+(a), (b) and (d) are taken in turn, ``--rounds`` times, and the table shows each one's median:
 
 - (a) the fetch ceiling: a no-op Scrapy spider fetching every article page;
 - (b) extraction alone on one core: `newscrawl.extract.extract_article` over a sample of pages;
@@ -498,6 +499,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only", default="a,b,c,d,e", help="Measurements to run: a,b,c,d,e (comma-separated)."
     )
     parser.add_argument("--extract-sample", type=int, default=500, help="Pages for (b).")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="Rounds of (a), (b) and (d), taken in turn."
+    )
     parser.add_argument("--newsplease-pages", type=int, default=300, help="Pages for (e).")
     parser.add_argument(
         "--newsplease-python", default=None, help="Python with news-please (default: this one)."
@@ -523,20 +527,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Measure] = {}
     try:
         common = {"corpus": str(corpus_dir), "origin": server.origin}
-        if "a" in only:
-            results["a"] = run_worker(
-                "a no-op Scrapy spider (1 process)",
-                "noop",
-                limit=args.pages,
-                concurrency=args.concurrency,
-                **common,
-            )
-            print(fmt_row(results["a"]), file=sys.stderr)
-        if "b" in only:
-            results["b"] = run_worker(
-                "b extract_article (1 core)", "extract", limit=args.extract_sample, **common
-            )
-            print(fmt_row(results["b"]), file=sys.stderr)
+        # (a), (b) and (d) in turns, `--rounds` times: this machine's speed drifts by 10-20%
+        # within an hour, and each round's ratio compares measures taken minutes apart.
+        rounds: dict[str, list[Measure]] = {"a": [], "b": [], "d": []}
+        for _ in range(max(1, args.rounds)):
+            if "a" in only:
+                rounds["a"].append(
+                    run_worker(
+                        "a no-op Scrapy spider (1 process)",
+                        "noop",
+                        limit=args.pages,
+                        concurrency=args.concurrency,
+                        **common,
+                    )
+                )
+                print(fmt_row(rounds["a"][-1]), file=sys.stderr)
+            if "b" in only:
+                rounds["b"].append(
+                    run_worker(
+                        "b extract_article (1 core)", "extract", limit=args.extract_sample, **common
+                    )
+                )
+                print(fmt_row(rounds["b"][-1]), file=sys.stderr)
+            if "d" in only:
+                rounds["d"].append(
+                    crawl(
+                        "d newscrawl crawl",
+                        server.origin,
+                        args.pages,
+                        workdir,
+                        args.settings,
+                        args.concurrency,
+                    )
+                )
+                print(fmt_row(rounds["d"][-1]), file=sys.stderr)
+        for key, measures in rounds.items():
+            if measures:
+                results[key] = median_measure(measures, cpu_rate=key == "b")
+        if len(rounds["d"]) > 1:
+            results["d"].extra["rounds"] = "/".join(f"{m.rate:.0f}" for m in rounds["d"])
+        round_ratios = [
+            budget_ratio(a, b, d)
+            for a, b, d in zip(rounds["a"], rounds["b"], rounds["d"], strict=False)
+        ]
         if "c" in only:
             for mode, label in (
                 ("raw_plain", "c1 raw executemany, plain table"),
@@ -550,11 +583,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results[mode] = run_worker(label, "sqlite", kind=mode, db=str(db), rows=args.pages)
                 print(fmt_row(results[mode]), file=sys.stderr)
         if "d" in only:
-            results["d"] = crawl(
-                "d newscrawl crawl", server.origin, args.pages, workdir, args.settings,
-                args.concurrency,
-            )  # fmt: skip
-            print(fmt_row(results["d"]), file=sys.stderr)
             results["d2"] = crawl(
                 "d2 the same crawl again (nothing new)", server.origin, args.pages, workdir,
                 args.settings, args.concurrency, folder=results["d"].extra["folder"],
@@ -584,7 +612,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(fmt_row(results[key]), file=sys.stderr)
     finally:
         server.stop()
-    lines = list(report_lines(results, memory))
+    results = {k: results[k] for k in sorted(results, key=_table_order)}
+    lines = list(report_lines(results, memory, round_ratios))
     command = "python bench/speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
     body = "\n".join(
         [
@@ -602,7 +631,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def report_lines(results: dict[str, Measure], memory: Sequence[int]) -> Iterator[str]:
+_TABLE_ORDER = ["a", "b", "raw_plain", "raw_fts", "archive", "bulk", "d", "d2", "e", "e2"]
+
+
+def _table_order(key: str) -> tuple[int, str]:
+    """Sort key of a measure's row: the letters' order, then the memory crawls."""
+    return (_TABLE_ORDER.index(key), "") if key in _TABLE_ORDER else (len(_TABLE_ORDER), key)
+
+
+def median_measure(measures: Sequence[Measure], cpu_rate: bool = False) -> Measure:
+    """The measure of median rate (pages per CPU second with `cpu_rate`), as it was measured."""
+    ordered = sorted(measures, key=lambda m: m.pages / m.cpu if cpu_rate and m.cpu else m.rate)
+    return ordered[len(ordered) // 2]
+
+
+def budget_ratio(a: Measure, b: Measure, d: Measure) -> float:
+    """(d) / min(a, 2b, 2/(1/a+1/b)): the crawl against the two-core budget of fetching and
+    extraction (b's rate per CPU second: one core's worth)."""
+    ra, rb = a.rate, b.pages / b.cpu if b.cpu else b.rate
+    return d.rate / min(ra, 2 * rb, 2 / (1 / ra + 1 / rb))
+
+
+def report_lines(
+    results: dict[str, Measure], memory: Sequence[int], round_ratios: Sequence[float] = ()
+) -> Iterator[str]:
     """The Markdown table and the ratios against the goals of issue 10."""
     yield "| measurement | pages | wall s | pages/s | CPU s | peak RSS tree MB | peak RSS max " \
         "process MB | notes |"  # fmt: skip
@@ -619,6 +671,12 @@ def report_lines(results: dict[str, Measure], memory: Sequence[int]) -> Iterator
             f"- (d) / min(a, 2b, 2/(1/a+1/b)) = {d.rate:,.0f} / min({ra:,.0f}, {2 * rb:,.0f}, "
             f"{2 / (1 / ra + 1 / rb):,.0f}) = **{d.rate / ceiling:.2f}** (goal >= 0.8: {ok})"
         )
+        if len(round_ratios) > 1:
+            yield (
+                f"- the same ratio in each of the {len(round_ratios)} rounds (a, b and d measured "
+                f"in turn; the table shows each one's median round): "
+                + ", ".join(f"{r:.2f}" for r in round_ratios)
+            )
     if a and b and d and d.pages:
         # CPU per page does not depend on what else the machine runs (wall rates do).
         fetch, extract, crawl_cpu = a.cpu / a.pages, b.cpu / b.pages, d.cpu / d.pages
