@@ -242,7 +242,7 @@ class CrawlProcesses:
                 if self.budget is not None and wanted >= self.budget:
                     return  # the run may not fetch enough pages to keep another worker busy
                 if pending_up_to(archive.conn, self.sources, wanted) >= wanted:
-                    self._start_next()
+                    self._start_next(wanted)
                     continue
                 try:
                     self.processes[0].wait(timeout=GROW_POLL_SECONDS)
@@ -250,7 +250,8 @@ class CrawlProcesses:
                     continue
                 return  # the first worker ended: the run's work is done
 
-    def _start_next(self) -> None:
+    def _start_next(self, waiting: int) -> None:
+        """Start the next worker: at least `waiting` URLs wait in the frontier."""
         with self._lock:
             if self.signalled or self.launch is None:
                 return
@@ -260,6 +261,14 @@ class CrawlProcesses:
                 # The workers running go on alone.
                 logger.warning("cannot start another crawl process: %s", exc)
                 self.launch = None
+                return
+        logger.info(
+            "run %d: %d+ URLs waiting, crawl process %d of %d started",
+            self.run_id,
+            waiting,
+            len(self.processes),
+            self.planned,
+        )
 
 
 def start_crawl(

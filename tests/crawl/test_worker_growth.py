@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -58,6 +59,15 @@ def test_a_run_starts_a_worker_for_each_backlog_its_frontier_holds(tmp_path: Pat
     crawl = _run(tmp_path, 10, planned=3, backlog=3)
     crawl.wait()
     assert len(crawl.processes) == 3
+
+
+def test_a_run_says_when_it_starts_another_worker(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    crawl = _run(tmp_path, 10, planned=2, backlog=3)
+    with caplog.at_level(logging.INFO, logger="newscrawl.runner"):
+        crawl.wait()
+    assert f"run {crawl.run_id}: 3+ URLs waiting, crawl process 2 of 2 started" in caplog.messages
 
 
 def test_a_run_starts_no_more_workers_than_its_backlog_keeps_busy(tmp_path: Path) -> None:
