@@ -8,14 +8,12 @@ folder beside the repository (``../shared/extraction``) at run time; CI checks i
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from bench_scripts import load_bench_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "extraction"
@@ -33,17 +31,6 @@ THRESHOLDS = {
 }
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_extraction", ROOT / "bench" / "extraction.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @lru_cache(maxsize=1)
 def measure() -> dict[str, Any]:
     """Run newscrawl over the fixed sample and return the figures."""
@@ -56,7 +43,7 @@ def measure() -> dict[str, Any]:
             "shared folder (shared/extraction with zyte/ and wcxb-dev-articles/) beside the "
             "repository checkout"
         )
-    bench = _bench()
+    bench = load_bench_script("extraction")
     run = bench.run_newscrawl()
     step, count = ZYTE_SAMPLE
     zyte = list(bench.load_zyte(DATA))[::step][:count]

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from types import ModuleType
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from bench_scripts import load_bench_script
 
 
-@lru_cache(maxsize=1)
 def audit() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_ground_truth", ROOT / "bench" / "ground_truth.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("ground_truth")
 
 
-def page(pid: str, html: str, title: str | None = None, day: str | None = None):
+def page(pid: str, html: str, title: str | None = None, day: str | None = None) -> Any:
     return audit().Page(pid, "https://news.example/story", html.encode(), "", title, None, day)
 
 
