@@ -370,6 +370,22 @@ class Frontier:
                 "UPDATE frontier SET watermark = ? WHERE url = ?", [(started, u) for u in urls]
             )
 
+    def known(self, urls: Iterable[str]) -> set[str]:
+        """The URLs of `urls` the frontier already holds (discovered before, in any state)."""
+        self.flush()
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self.archive.conn.execute(
+                    f"SELECT url FROM frontier WHERE url IN ({marks})", chunk
+                )
+            )
+        return found
+
     def state_of(self, url: str) -> str | None:
         """The stored state of a URL, or None if it was never discovered."""
         self.flush()

@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -39,6 +39,7 @@ from newscrawl.discover import (
     parse_sitemap,
     sitemaps_from_robots,
 )
+from newscrawl.discover.sitemaps import SitemapEntry
 from newscrawl.extract import parse_page
 from newscrawl.failures import failure_reason
 from newscrawl.frontier import Claimed, Discovered
@@ -543,12 +544,11 @@ class NewsSpider(scrapy.Spider):
             ]
         else:
             items = []
-            watermark = self.session.frontier.watermark(response.url)  # type: ignore[union-attr]
             if any(entry.news for entry in sitemap.entries):
                 self.news_sitemaps.add(response.url)
+            seen = self._seen_before_watermark(response.url, sitemap.entries, source)
             for entry in sitemap.entries:
-                published = (entry.news or {}).get("publication_date")
-                if watermark and published and published < watermark:
+                if entry.loc in seen:
                     count(self.crawler, "older_than_watermark", source.name)
                     continue
                 meta: dict[str, Any] = {}
@@ -572,6 +572,23 @@ class NewsSpider(scrapy.Spider):
                     )
                 )
         self._discover(items, source)
+
+    def _seen_before_watermark(
+        self, sitemap_url: str, entries: Sequence[SitemapEntry], source: Source
+    ) -> set[str]:
+        """The entries of a news sitemap published before the last completed run that read it
+        and already in the frontier: that run saw them, so they are not queued again. An older
+        entry the frontier does not hold (listed late, or backdated) is still new."""
+        watermark = self.session.frontier.watermark(sitemap_url)  # type: ignore[union-attr]
+        old: dict[str, str] = {}
+        for entry in entries:
+            published = (entry.news or {}).get("publication_date")
+            if watermark and published and published < watermark:
+                canonical = self._accepted_url(entry.loc, source)
+                if canonical is not None:
+                    old[canonical] = entry.loc
+        known = self.session.frontier.known(old) if old else set()  # type: ignore[union-attr]
+        return {old[url] for url in known}
 
     def _handle_html(
         self, response: Response, source: Source, kind: str, depth: int, frontier_url: str | None
