@@ -66,13 +66,16 @@ def reextract(
             continue
         try:
             capture = read_capture(folder, row["warc_file"], int(row["warc_offset"]))
+            provenance = row.get("provenance") or {}
             page = FetchedPage(
                 url=capture.url,
                 body=capture.body,
                 headers=capture.headers,
                 source=row.get("source"),
-                default_language=None,
-                hints={"news": row.get("news") or {}},
+                default_language=row.get("language")
+                if provenance.get("language") == "source"
+                else None,
+                hints=context_hints(row),
                 reason="reextract",
             )
             fresh = vars(article_from_page(page))
@@ -91,6 +94,23 @@ def reextract(
             batch = []
     _write(archive, batch, report)
     return report
+
+
+def context_hints(row: dict[str, Any]) -> dict[str, Any]:
+    """Rebuild the hints a crawl had beside the page (the feed entry, the news sitemap entry)
+    from an archived row: re-extraction must not drop a title, date or byline the page itself
+    never gave. Authors archived without a provenance came from a feed entry (crawls before
+    the provenance was recorded)."""
+    provenance = row.get("provenance") or {}
+    hints: dict[str, Any] = {"news": row.get("news") or {}}
+    if provenance.get("title") == "feed":
+        hints["title"] = row.get("title")
+    if provenance.get("published") == "feed":
+        hints["published"] = row.get("published")
+        hints["published_raw"] = row.get("published_raw")
+    if row.get("authors") and provenance.get("authors", "feed") == "feed":
+        hints["authors"] = row.get("authors")
+    return hints
 
 
 def _write(archive: Archive, batch: list[dict[str, Any]], report: ReextractReport) -> None:

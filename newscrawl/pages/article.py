@@ -82,6 +82,8 @@ def article_from_page(page: FetchedPage, tree: HtmlElement | None = None) -> Art
     if language and not fields.get("language"):
         provenance["language"] = "news-sitemap" if news.get("language") else "source"
     authors = list(fields.get("authors") or []) or list(hints.get("authors") or [])
+    if authors and not fields.get("authors"):
+        provenance["authors"] = "feed"
     tags = list(fields.get("tags") or []) or list(news.get("keywords") or [])
     return Article(
         url=url,

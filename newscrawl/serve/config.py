@@ -104,13 +104,16 @@ CONTENT_FIELDS = ("title", "text", "description")
 
 
 def stealth_edits_sql(columns: Iterable[str]) -> str | None:
-    """Recent silent edits: later versions whose content changed while ``modified`` did not.
+    """Recent silent edits: later versions whose content changed while ``modified`` did not
+    (re-extractions by newscrawl itself left out).
 
     None when `article_versions` lacks the columns needed (`STEALTH_EDIT_COLUMNS`).
     """
     if not set(columns) >= STEALTH_EDIT_COLUMNS:
         return None
     content = ", ".join(f"'{name}'" for name in CONTENT_FIELDS)
+    # A re-extraction changes what newscrawl read, not what the publisher wrote.
+    ours = "\n  and coalesce(v.reason, '') <> 'reextract'" if "reason" in set(columns) else ""
     return f"""select
   a.id,
   a.title,
@@ -126,7 +129,7 @@ join articles a on a.url = v.url
 where v.version > 1
   and json_valid(v.changed)
   and exists (select 1 from json_each(v.changed) where value in ({content}))
-  and not exists (select 1 from json_each(v.changed) where value = 'modified')
+  and not exists (select 1 from json_each(v.changed) where value = 'modified'){ours}
   and (trim(:source) = '' or a.source = trim(:source))
 order by v.fetched_at desc, v.id desc
 limit 200"""

@@ -8,14 +8,13 @@ was listed after that run (or backdated) has never been fetched and must still b
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from routes_site import Routes, serve_routes
 
 from newscrawl.cli.main import cli
 
@@ -25,63 +24,40 @@ FAST = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0
 BODY = " ".join(["The harbour commission met on Tuesday to discuss the ferry timetable."] * 8)
 
 
-class NewsSite(BaseHTTPRequestHandler):
-    """A news sitemap listing `entries` (path, publication time) and their article pages."""
+def _sitemap(entries: list[tuple[str, str]]) -> tuple[str, str]:
+    items = "".join(
+        f"<url><loc>{{host}}{path}</loc><news:news><news:publication>"
+        "<news:name>Harbor</news:name><news:language>en</news:language>"
+        f"</news:publication><news:publication_date>{when}</news:publication_date>"
+        f"<news:title>Story {path}</news:title></news:news></url>"
+        for path, when in entries
+    )
+    return "application/xml", (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"{items}</urlset>"
+    )
 
-    entries: list[tuple[str, str]] = []
-    requests: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802
-        NewsSite.requests.append(self.path)
-        host = f"http://{self.headers['Host']}"
-        if self.path == "/news-sitemap.xml":
-            items = "".join(
-                f"<url><loc>{host}{path}</loc><news:news><news:publication>"
-                "<news:name>Harbor</news:name><news:language>en</news:language>"
-                f"</news:publication><news:publication_date>{when}</news:publication_date>"
-                f"<news:title>Story {path}</news:title></news:news></url>"
-                for path, when in NewsSite.entries
-            )
-            body = (
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-                'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-                f"{items}</urlset>"
-            )
-            self._send(200, "application/xml", body)
-        elif any(self.path == path for path, _ in NewsSite.entries):
-            self._send(
-                200,
-                "text/html; charset=utf-8",
-                f'<html lang="en"><head><title>Story {self.path}</title>'
-                '<meta property="og:type" content="article"></head><body><article>'
-                f"<h1>Story {self.path}</h1><p>{BODY} {self.path}</p></article></body></html>",
-            )
-        else:
-            self._send(404, "text/plain", "not found")
+def _story(path: str) -> tuple[str, str]:
+    return "text/html; charset=utf-8", (
+        f'<html lang="en"><head><title>Story {path}</title>'
+        '<meta property="og:type" content="article"></head><body><article>'
+        f"<h1>Story {path}</h1><p>{BODY} {path}</p></article></body></html>"
+    )
 
-    def _send(self, status: int, kind: str, body: str) -> None:
-        data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
-    def log_message(self, *args: object) -> None:
-        """Quiet: the test reads `requests`."""
+def _publish(site: Routes, entries: list[tuple[str, str]]) -> None:
+    site.pages["/news-sitemap.xml"] = _sitemap(entries)
+    for path, _ in entries:
+        site.pages[path] = _story(path)
 
 
 @pytest.fixture()
-def news_site() -> Iterator[str]:
-    NewsSite.entries, NewsSite.requests = [], []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NewsSite)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/news-sitemap.xml"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def news_site() -> Iterator[Routes]:
+    with serve_routes(Routes()) as site:
+        yield site
 
 
 def _iso(moment: datetime) -> str:
@@ -95,22 +71,25 @@ def _crawl(sitemap: str, db: Path) -> str:
 
 
 def test_late_listed_entry_older_than_the_watermark_is_archived(
-    news_site: str, tmp_path: Path
+    news_site: Routes, tmp_path: Path
 ) -> None:
     db = tmp_path / "news.db"
+    sitemap = news_site.url("/news-sitemap.xml")
     now = datetime.now(timezone.utc)
-    NewsSite.entries = [("/news/first", _iso(now - timedelta(hours=2)))]
-    _crawl(news_site, db)
+    entries = [("/news/first", _iso(now - timedelta(hours=2)))]
+    _publish(news_site, entries)
+    _crawl(sitemap, db)
     # Listed only now, but published an hour ago: before run 1 started.
-    NewsSite.entries += [
+    entries += [
         ("/news/late", _iso(now - timedelta(hours=1))),
         ("/news/fresh", _iso(datetime.now(timezone.utc) + timedelta(seconds=5))),
     ]
-    NewsSite.requests.clear()
-    _crawl(news_site, db)
-    assert "/news/late" in NewsSite.requests
-    assert "/news/fresh" in NewsSite.requests
-    assert "/news/first" not in NewsSite.requests
+    _publish(news_site, entries)
+    news_site.requests.clear()
+    _crawl(sitemap, db)
+    assert "/news/late" in news_site.requests
+    assert "/news/fresh" in news_site.requests
+    assert "/news/first" not in news_site.requests
     conn = sqlite3.connect(db)
     try:
         urls = {row[0] for row in conn.execute("SELECT url FROM articles")}

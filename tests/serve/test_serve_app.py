@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 import pytest
 from datasette.app import Datasette
-from serve_data import COUNCIL_URL, GAZETTE_TITLE, GAZETTE_URL, Client
+from serve_data import COUNCIL_URL, GAZETTE_EDITED, GAZETTE_TITLE, GAZETTE_URL, Client
 
+from newscrawl.archive import Archive
 from newscrawl.serve.app import create_datasette
 from newscrawl.serve.functions import MARK_END, MARK_START, fts_query, since_bound, until_bound
 
@@ -227,3 +228,13 @@ def test_sql_functions_directly() -> None:
     assert until_bound("2025-09-02") == "2025-09-03T00:00:00Z"
     assert until_bound("2025-09-02T06:00:00Z") == "2025-09-02T06:00:01Z"
     conn.close()
+
+
+def test_stealth_edits_leave_out_reextractions(web: Client, versions_archive_path: Path) -> None:
+    reread = {**GAZETTE_EDITED, "title": GAZETTE_EDITED["title"] + " (re-read)"}
+    with Archive.open(versions_archive_path) as archive:
+        archive.upsert_articles(
+            [{**reread, "version_reason": "reextract"}], now="2025-09-08T00:00:00Z"
+        )
+    rows = web.get("/news/recent_stealth_edits.json?_shape=array").json()
+    assert [(r["version"], r["edited_at"]) for r in rows] == [(2, "2025-09-07T00:00:00Z")]
