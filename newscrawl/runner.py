@@ -21,7 +21,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -349,14 +350,45 @@ def start_cluster_workers(config: CrawlConfig, processes: int) -> list[subproces
     return started
 
 
-def run_crawl(config: CrawlConfig, command: str = "crawl") -> RunOutcome:
-    """Run one crawl in worker processes sharing the frontier; return its recorded outcome."""
-    crawl = start_crawl(config, command)
+class _Terminated(BaseException):
+    """SIGTERM reached the process running a crawl's workers (a BaseException, as
+    KeyboardInterrupt: no `except Exception` on the way may swallow it)."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Within the block, SIGTERM raises `_Terminated` (in the main thread only, where Python
+    delivers signals); the previous handler comes back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        return crawl.wait()
-    except KeyboardInterrupt:
-        crawl.signal(signal.SIGINT)
-        return crawl.wait()
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_crawl(config: CrawlConfig, command: str = "crawl") -> RunOutcome:
+    """Run one crawl in worker processes sharing the frontier; return its recorded outcome.
+
+    Ctrl-C reaches the workers from the terminal; SIGTERM (a service manager, `kill`) reaches
+    only this process, which passes it on: either way the workers finish their requests and
+    the run is recorded as stopped.
+    """
+    crawl = start_crawl(config, command)
+    with _sigterm_raises():
+        try:
+            return crawl.wait()
+        except KeyboardInterrupt:
+            crawl.signal(signal.SIGINT)
+        except _Terminated:
+            crawl.stop()
+    return crawl.wait()
 
 
 def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Any:
