@@ -1,6 +1,6 @@
 """Discovery: find article URLs in feeds, sitemaps, robots.txt and HTML pages (pure functions)."""
 
-from newscrawl.discover.feeds import FeedEntry, parse_feed
+from newscrawl.discover.feeds import Feed, FeedEntry, parse_feed, read_feed
 from newscrawl.discover.kinds import detect_kind
 from newscrawl.discover.links import (
     PageLinks,
@@ -13,6 +13,7 @@ from newscrawl.discover.links import (
 from newscrawl.discover.sitemaps import Sitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
 __all__ = [
+    "Feed",
     "FeedEntry",
     "PageLinks",
     "Sitemap",
@@ -24,6 +25,7 @@ __all__ = [
     "find_next_page",
     "page_links",
     "parse_feed",
+    "read_feed",
     "parse_sitemap",
     "sitemaps_from_robots",
 ]

@@ -167,21 +167,38 @@ def _to_entry(entry: Any, base: str, language: str | None, is_atom: bool) -> Fee
     )
 
 
+@dataclass(frozen=True)
+class Feed:
+    """A feed's entries, and what was wrong with it (None when nothing was): "too_large",
+    "xml_entities" (declared entities, never expanded: the entries are still read) or
+    "unreadable" (not a feed feedparser can read)."""
+
+    entries: list[FeedEntry]
+    problem: str | None = None
+
+
 def parse_feed(body: bytes, url: str) -> list[FeedEntry]:
     """Parse an RSS/RDF/Atom body (maybe gzipped) into entries with absolute URLs; [] on junk.
 
     Relative links are resolved against ``xml:base`` and then `url`. Entries without an http(s)
     link are skipped.
     """
+    return read_feed(body, url).entries
+
+
+def read_feed(body: bytes, url: str) -> Feed:
+    """`parse_feed`, telling also what was wrong with a feed, for a crawl to count and log."""
     if not isinstance(body, (bytes, bytearray)) or not body:
-        return []
+        return Feed([], "unreadable")
     data = bytes(body)
     if is_gzip(data):
         data, cut = gunzip_capped(data, MAX_FEED_BYTES)
         if cut:
-            return []
+            return Feed([], "too_large")
     if len(data) > MAX_FEED_BYTES:
-        return []
+        return Feed([], "too_large")
+    # Billion laughs / XXE: feedparser's parsers neither expand nor load entities.
+    problem = "xml_entities" if b"<!ENTITY" in data[:65536] else None
     # Imported here: a crawl process that reads no feed never loads it (~20 ms of start-up).
     import feedparser
 
@@ -200,6 +217,8 @@ def parse_feed(body: bytes, url: str) -> list[FeedEntry]:
             entry = _to_entry(raw_entry, url, language, is_atom)
             if entry is not None:
                 entries.append(entry)
-        return entries
+        if not entries and (parsed.get("bozo") or not parsed.get("version")):
+            return Feed([], problem or "unreadable")
+        return Feed(entries, problem)
     except Exception:  # feedparser on hostile input: never let it take the crawl down
-        return []
+        return Feed([], problem or "unreadable")

@@ -35,8 +35,8 @@ from newscrawl.discover import (
     find_feed_links,
     find_links,
     find_next_page,
-    parse_feed,
     parse_sitemap,
+    read_feed,
     sitemaps_from_robots,
 )
 from newscrawl.discover.sitemaps import SitemapEntry
@@ -61,6 +61,14 @@ IDLE_POLL_SECONDS = 0.1
 HUB_SHAPES = {"section", "tag", "author", "gallery", "video"}
 SKIP_SHAPES = {"asset", "about", "search"}
 MAX_PAGINATION = 10
+#: What a crawl logs of a feed's problem (`newscrawl.discover.feeds.Feed.problem`).
+FEED_PROBLEMS = {
+    "too_large": "over the size cap: not read",
+    "xml_entities": "declares XML entities: not expanded",
+    "unreadable": "not a feed that can be read (broken or not RSS/Atom): no entries",
+}
+#: Sitemap indexes followed below a first one (the protocol has one level; sites use two).
+MAX_SITEMAP_NESTING = 3
 #: Found URLs whose canonical form and acceptance a spider remembers (bounded: memory stays flat).
 ACCEPTED_CACHE_SIZE = 8192
 
@@ -502,7 +510,11 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _discover_feed(self, response: Response, source: Source, depth: int) -> None:
-        entries = parse_feed(response.body, response.url)
+        feed = read_feed(response.body, response.url)
+        if feed.problem is not None:
+            count(self.crawler, f"failed/feed_{feed.problem}", source.name)
+            logger.warning("Feed %s: %s", response.url, FEED_PROBLEMS[feed.problem])
+        entries = feed.entries
         self._discover(
             (
                 Discovered(
@@ -538,10 +550,30 @@ class NewsSpider(scrapy.Spider):
             count(self.crawler, "failed/sitemap_truncated", source.name)
             logger.warning("Sitemap %s is over the size or entry cap: read in part", response.url)
         if sitemap.kind == "sitemapindex":
-            items = [
-                Discovered(u, source.name, "sitemap", depth, PRIORITY["sitemap"], response.url)
-                for u in sitemap.sitemaps
-            ]
+            # Indexes may list indexes; a chain of them (a trap, or a loop of query strings)
+            # is followed MAX_SITEMAP_NESTING levels down from the first, no further.
+            level = int((response.meta.get("nc_hints") or {}).get("sitemap_level") or 0)
+            if level >= MAX_SITEMAP_NESTING and sitemap.sitemaps:
+                count(self.crawler, "failed/sitemap_nesting", source.name)
+                logger.warning(
+                    "Sitemap index %s is nested %d deep: its sitemaps are not followed",
+                    response.url,
+                    level + 1,
+                )
+                items = []
+            else:
+                items = [
+                    Discovered(
+                        u,
+                        source.name,
+                        "sitemap",
+                        depth,
+                        PRIORITY["sitemap"],
+                        response.url,
+                        {"sitemap_level": level + 1},
+                    )
+                    for u in sitemap.sitemaps
+                ]
         else:
             items = []
             if any(entry.news for entry in sitemap.entries):
