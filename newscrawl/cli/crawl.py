@@ -59,6 +59,12 @@ def no_articles_hint(counters: dict[str, Any]) -> str | None:
     if counters.get("robots"):
         return f"robots.txt forbade {counters['robots']} pages"
     if not counters.get("discovered"):
+        excluded = int(counters.get("links_excluded", 0))
+        if excluded:
+            return (
+                f"all {excluded} links found lead to other sites or are excluded by the "
+                "source's allow/deny patterns"
+            )
         return "no links, feed entries or sitemap entries were found on the start URLs"
     dropped = counters.get("dropped_by_reason") or {}
     if dropped:

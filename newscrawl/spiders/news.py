@@ -445,11 +445,17 @@ class NewsSpider(scrapy.Spider):
 
     def _discover(self, items: Iterable[Discovered], source: Source) -> None:
         accepted = []
+        excluded = 0
         for item in items:
             url = self._accepted_url(item.url, source)
             if url is not None:
                 item.url = url
                 accepted.append(item)
+            else:
+                excluded += 1
+        if excluded:
+            # Other sites, the source's deny patterns, or none of its allow patterns.
+            count(self.crawler, "links_excluded", source.name, excluded)
         if accepted:
             count(self.crawler, "discovered", source.name, len(accepted))
             self.session.frontier.discover(accepted)  # type: ignore[union-attr]
