@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -192,15 +193,29 @@ class _TooSlow(Exception):
 
 
 def count_matches(
-    conn: sqlite3.Connection, fts_query: str, cap: int, budget: float | None = None
+    conn: sqlite3.Connection,
+    fts_query: str,
+    cap: int,
+    budget: float | None = None,
+    where: str = "1",
+    params: Sequence[Any] = (),
 ) -> int:
-    """How many articles match `fts_query`, counting no further than ``cap + 1``.
+    """How many articles match `fts_query` (and the filters `where` on ``articles a``),
+    counting no further than ``cap + 1``.
 
     With a `budget` (seconds), raises `_TooSlow` when the count takes longer.
     """
-    sql = "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
+    if where == "1":
+        matches = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+    else:
+        matches = (
+            "SELECT articles_fts.rowid FROM articles_fts JOIN articles a "
+            f"ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? AND {where}"
+        )
+    sql = f"SELECT count(*) FROM ({matches} LIMIT ?)"
+    args = (fts_query, *params, int(cap) + 1)
     if budget is None:
-        return int(conn.execute(sql, (fts_query, int(cap) + 1)).fetchone()[0])
+        return int(conn.execute(sql, args).fetchone()[0])
     deadline = time.monotonic() + budget
     expired = [False]
 
@@ -210,7 +225,7 @@ def count_matches(
 
     conn.set_progress_handler(check, 20_000)
     try:
-        return int(conn.execute(sql, (fts_query, int(cap) + 1)).fetchone()[0])
+        return int(conn.execute(sql, args).fetchone()[0])
     except sqlite3.OperationalError:
         if expired[0]:
             raise _TooSlow from None
@@ -232,8 +247,8 @@ def _ranked_ids(
 ) -> list[tuple[int, float]]:
     """(id, bm25) of one page of hits, without snippets.
 
-    With `cap`, only the newest `cap` matches are ranked and filtered; with `min_rowid`, only
-    articles from that rowid on are searched.
+    With `cap`, only the newest `cap` matches that pass the filters are ranked; with
+    `min_rowid`, only articles from that rowid on are searched.
     """
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     rank = f"bm25(articles_fts, {weights}) AS rank"
@@ -243,30 +258,31 @@ def _ranked_ids(
         window = "AND articles_fts.rowid >= ? "
         args.append(int(min_rowid))
     filtered = where != "1" or "a." in order
-    if filtered and cap is None:
-        # Filters inside the candidates: bm25 is computed only for the articles they keep.
+    if filtered:
+        # Filters inside the candidates: bm25 is computed only for the articles they keep, and
+        # a cap counts the matches they keep.
         candidates = (
             f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
             "JOIN articles a ON a.id = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ? {window}AND {where}"
+            f"WHERE articles_fts MATCH ? {window}AND {where} "
         )
-        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c JOIN articles a ON a.id = c.id "
+        args.extend(params)
+        sql_join = "JOIN articles a ON a.id = c.id "
     else:
+        # Ranked by relevance alone, without filters: the FTS index answers by itself (a join
+        # to `articles` per match made a 10k-match word ~4x slower).
         candidates = (
             f"SELECT articles_fts.rowid AS id, {rank} FROM articles_fts "
             f"WHERE articles_fts MATCH ? {window}"
         )
-        if cap is not None:
-            # FTS5 walks the matches newest first and stops at the cap; filters apply after.
-            candidates += "ORDER BY articles_fts.rowid DESC LIMIT ?"
-            args.append(int(cap))
-        sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c "
-        if filtered:
-            sql += f"JOIN articles a ON a.id = c.id WHERE {where} "
-        # else: ranked by relevance alone, without filters: the FTS index answers by itself (a
-        # join to `articles` per match made a 10k-match word ~4x slower).
+        sql_join = ""
+    if cap is not None:
+        # FTS5 walks the matches newest first and stops at the cap.
+        candidates += "ORDER BY articles_fts.rowid DESC LIMIT ?"
+        args.append(int(cap))
+    sql = f"SELECT c.id, c.rank FROM ({candidates}) AS c {sql_join}"
     sql += f"ORDER BY {order}, c.id DESC LIMIT ? OFFSET ?"
-    rows = conn.execute(sql, [*args, *params, max(0, int(limit)), max(0, int(offset))]).fetchall()
+    rows = conn.execute(sql, [*args, max(0, int(limit)), max(0, int(offset))]).fetchall()
     return [(int(r[0]), float(r[1])) for r in rows]
 
 
@@ -343,7 +359,7 @@ def search(
         bounded, min_rowid = False, None
         if cap:
             try:
-                bounded = count_matches(conn, fts_query, cap, COUNT_BUDGET) > cap
+                bounded = count_matches(conn, fts_query, cap, COUNT_BUDGET, where, params) > cap
             except _TooSlow:
                 top = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
                 min_rowid = int(top) - WINDOW_ARTICLES + 1
@@ -355,7 +371,7 @@ def search(
         if bounded:
             note = (
                 f"more than {cap:,} articles match: only the {cap:,} most recently archived "
-                "matches were ranked and filtered; add words or filters to narrow the search"
+                "of them were ranked; add words or filters to narrow the search"
             )
         ranked = _ranked_ids(
             conn,

@@ -60,12 +60,18 @@ def test_bounded_search_keeps_filters_and_sorts(crowded: Archive) -> None:
         crowded.conn, "ferry", max_ranked=10, filters=Filters(source="odd"), sort="newest"
     )
     assert result.bounded
-    # The newest 10 matches are ranked, then filtered: 5 of them are odd.
-    assert {hit["id"] for hit in result.hits} <= set(range(71, 81))
+    # The newest 10 matches that pass the filter are ranked (odd rows hold the even ids).
+    assert {hit["id"] for hit in result.hits} == set(range(62, 81, 2))
     assert {hit["source"] for hit in result.hits} == {"odd"}
-    assert len(result.hits) == 5
     published = [hit["published"] for hit in result.hits]
     assert published == sorted(published, reverse=True)
+
+
+def test_filters_apply_before_the_cap(crowded: Archive) -> None:
+    """80 articles match, 40 of them from source "odd": under a cap of 50, all 40 are found."""
+    result = search(crowded.conn, "ferry", max_ranked=50, limit=100, filters=Filters(source="odd"))
+    assert not result.bounded and result.note is None
+    assert len(result.hits) == 40
 
 
 def test_a_query_too_costly_to_count_searches_only_the_newest_articles(
@@ -96,6 +102,13 @@ def test_unfiltered_ranking_without_the_articles_join_ranks_alike(
     joined = ranked(crowded.conn, '"ferry"', "1 = 1", [], "c.rank", 100, 0, cap, min_rowid)
     assert fast == joined
     assert len(fast) == expected
+
+
+def test_filters_apply_before_the_cap(crowded: Archive) -> None:
+    """80 articles match, 40 of them from source "odd": under a cap of 50, all 40 are found."""
+    result = search(crowded.conn, "ferry", max_ranked=50, limit=100, filters=Filters(source="odd"))
+    assert not result.bounded and result.note is None
+    assert len(result.hits) == 40
 
 
 def test_a_query_too_costly_to_count_ranks_at_most_the_cap_within_its_window(
