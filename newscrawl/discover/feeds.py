@@ -109,14 +109,38 @@ def _unique(values: list[str | None]) -> list[str]:
     return out
 
 
+#: RSS ``<author>`` as its spec writes it, "news@example.com (Jane Doe)", and the mail form
+#: "Jane Doe <news@example.com>".
+_MAIL_THEN_NAME = re.compile(r"\S+@\S+\s*\((?P<name>[^()]+)\)")
+_NAME_THEN_MAIL = re.compile(r"(?P<name>[^<>]+?)\s*<\S+@\S+>")
+_MAIL = re.compile(r"\S+@\S+")
+
+
+def _rss_author(raw: Any) -> str | None:
+    """The name in an RSS ``<author>`` value; None for a bare e-mail address (no name)."""
+    text = _clean(raw)
+    if not text:
+        return None
+    for form in (_MAIL_THEN_NAME, _NAME_THEN_MAIL):
+        match = form.fullmatch(text)
+        if match:
+            return _clean(match["name"])
+    return None if _MAIL.fullmatch(text) else text
+
+
 def _authors(entry: Any) -> list[str]:
-    """List an entry's author names (Atom ``<author>``, RSS ``<author>``/``dc:creator``)."""
-    names: list[str | None] = []
-    for author in entry.get("authors") or []:
-        if isinstance(author, dict):
-            names.append(_clean(author.get("name")) or _clean(author.get("email")))
-    if not names:
-        names.append(_clean(entry.get("author")))
+    """List an entry's author names (Atom ``<author>``, RSS ``<author>``/``dc:creator``).
+
+    An RSS value holding an e-mail address is read here: feedparser's own split cuts
+    addresses under long top-level domains ("news@tt.example" gives the name "ple").
+    """
+    raw = entry.get("author")
+    details = [a for a in entry.get("authors") or [] if isinstance(a, dict)]
+    if isinstance(raw, str) and "@" in raw and len(details) <= 1:
+        return _unique([_rss_author(raw)])
+    names: list[str | None] = [_clean(author.get("name")) for author in details]
+    if not any(names):
+        names = [_rss_author(raw)]
     return _unique(names)
 
 
