@@ -16,13 +16,44 @@ from w3lib.encoding import (
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._:-]+)[\"']")
 
 
+def _strict_decode(body: bytes, encoding: str) -> str | None:
+    """Return the body decoded under the encoding, or None at the first error."""
+    try:
+        return codecs.decode(body, encoding, "strict")
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def _strict_ok(body: bytes, encoding: str) -> bool:
     """Tell whether the body decodes under the encoding without a single error."""
-    try:
-        codecs.decode(body, encoding, "strict")
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+    return _strict_decode(body, encoding) is not None
+
+
+#: A body declared UTF-8 that fails to decode is still read as UTF-8 (bad bytes become U+FFFD)
+#: when it holds at least this many valid multi-byte sequences per invalid one, i.e. when at
+#: most a quarter of its non-ASCII sequences are damaged. Text in a legacy encoding yields far
+#: fewer: none in Windows-1252, Latin-2, Greek, Hebrew or Arabic, one per 30 invalid or fewer in
+#: Cyrillic, and at most about one per 3 in CJK (GBK, Big5, Shift_JIS, EUC-JP, EUC-KR) and Thai
+#: (TIS-620) text, whose bytes sometimes pair up as UTF-8 by chance.
+_UTF8_VALID_PER_INVALID = 3
+
+
+def _damaged_utf8(body: bytes) -> str | None:
+    """Decode a body that is not valid UTF-8 as UTF-8 if it is UTF-8 with a few bad bytes.
+
+    Returns the text with each invalid sequence as U+FFFD, or None when the invalid sequences
+    are too many beside the valid multi-byte ones for the bytes to be UTF-8 (a legacy page).
+    """
+    text = body.decode("utf-8", "replace")
+    # Every U+FFFD is an invalid sequence except those spelt out in the bytes (EF BF BD).
+    invalid = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    return text if valid >= _UTF8_VALID_PER_INVALID * invalid else None
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    """Tell whether an encoding name (as w3lib resolves it) is UTF-8."""
+    return encoding is not None and codecs.lookup(encoding).name == "utf-8"
 
 
 def detect_encoding(body: bytes) -> str | None:
@@ -100,19 +131,47 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode a page body to str, never raising: undecodable bytes become U+FFFD.
 
     A header charset that the bytes contradict (e.g. ``utf-8`` for a cp1252 page) yields to the
-    page's own declaration or to detection, so such pages come out without mojibake.
+    page's own declaration or to detection, so such pages come out without mojibake. A declared
+    UTF-8 that is merely damaged (a few stray bytes among many valid multi-byte sequences) stands:
+    the page is read as UTF-8 with U+FFFD for the bad bytes.
     """
     if not body:
         return ""
     bom_encoding, _ = read_bom(body)
     header_encoding = http_content_type_encoding(content_type) if content_type else None
-    if header_encoding and not bom_encoding and not _strict_ok(body, header_encoding):
-        fallback = _declared_in_body(body)
-        if not fallback or not _strict_ok(body, fallback):
-            fallback = detect_encoding(body)
-        if fallback and _strict_ok(body, fallback):
-            return repair_mojibake(html_to_unicode(f"text/html; charset={fallback}", body)[1])
+    if header_encoding and not bom_encoding:
+        text = _strict_decode(body, header_encoding)
+        if text is None:
+            decoded = _decode_contradicted(body, header_encoding)
+            if decoded is not None:
+                return decoded
+        # html_to_unicode reads a BOM-less "utf-16"/"utf-32" as big-endian: leave those to it.
+        elif header_encoding not in {"utf-16", "utf-32"}:
+            return _finish(text, header_encoding, body)
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=detect_encoding)
+    return _finish(text, encoding, body)
+
+
+def _decode_contradicted(body: bytes, header_encoding: str) -> str | None:
+    """Decode a body that does not decode under its header's charset, or return None.
+
+    A damaged UTF-8 page is read as UTF-8 when the header or, failing the header's charset,
+    the page declares UTF-8; otherwise the page's own declaration or detection decides, if it
+    finds an encoding that decodes the body. None leaves the header's charset to be used.
+    """
+    fallback = _declared_in_body(body)
+    if _is_utf8(header_encoding) or _is_utf8(fallback):
+        text = _damaged_utf8(body)
+        if text is not None:
+            return _finish(text, "utf-8", body)
+    if not fallback or not _strict_ok(body, fallback):
+        fallback = detect_encoding(body)
+    if fallback and _strict_ok(body, fallback):
+        return repair_mojibake(html_to_unicode(f"text/html; charset={fallback}", body)[1])
+    return None
+
+
+def _finish(text: str, encoding: str, body: bytes) -> str:
+    """Repair mojibake in the decoded text (searching the UTF-8 source when it is one)."""
     # Every UTF-8 sequence of a sign in the text is in the bytes it was decoded from.
-    utf8 = body if codecs.lookup(encoding).name == "utf-8" else None
-    return repair_mojibake(text, utf8)
+    return repair_mojibake(text, body if _is_utf8(encoding) else None)

@@ -104,13 +104,6 @@ def test_unfiltered_ranking_without_the_articles_join_ranks_alike(
     assert len(fast) == expected
 
 
-def test_filters_apply_before_the_cap(crowded: Archive) -> None:
-    """80 articles match, 40 of them from source "odd": under a cap of 50, all 40 are found."""
-    result = search(crowded.conn, "ferry", max_ranked=50, limit=100, filters=Filters(source="odd"))
-    assert not result.bounded and result.note is None
-    assert len(result.hits) == 40
-
-
 def test_a_query_too_costly_to_count_ranks_at_most_the_cap_within_its_window(
     crowded: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
