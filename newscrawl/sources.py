@@ -17,6 +17,7 @@ A sources file has one ``[[sources]]`` table per source::
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import sys
@@ -166,86 +167,383 @@ def _line_of(text: str, index: int) -> int:
     return 1
 
 
-def _source_from_table(table: dict[str, Any], where: str) -> Source:
+# -- Where things are written in a sources file --------------------------------------------------
+# tomllib gives values without positions: a small scanner of the (already parsed, so valid) text
+# finds where each key, value and array item is written, so that an error can name its line and
+# column. It never decides anything about the data; when it cannot follow the text it gives up
+# and errors name the source's table line instead.
+
+#: A 1-based (line, column), counted in characters as tomllib counts them.
+Position = tuple[int, int]
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+#: A number, date, time or boolean: up to what ends a value.
+_BARE_VALUE = re.compile(r"[^,\]}#\r\n]+")
+
+
+@dataclass
+class _Node:
+    """Where a TOML value or table is written, where its key is, and the same for its parts."""
+
+    pos: Position
+    key: Position | None = None
+    table: dict[str, _Node] = field(default_factory=dict)
+    items: list[_Node] = field(default_factory=list)
+
+
+class _ScanError(Exception):
+    """The scanner cannot follow the text here."""
+
+
+class _EndOfText(_ScanError):
+    """The text ends inside a string, array or inline table (`_Scanner.open` says which)."""
+
+
+class _Scanner:
+    """Positions of the keys, values and array items of a TOML document (`_Scanner.scan`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        #: The strings, arrays and inline tables being read: (kind, offset of their opening).
+        self.open: list[tuple[str, int]] = []
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def _peek(self) -> str:
+        if self.i >= len(self.text):
+            raise _EndOfText("end of text")
+        return self.text[self.i]
+
+    def _skip_blank(self, newlines: bool) -> None:
+        """Skip spaces and tabs, comments, and (with `newlines`) line breaks."""
+        text = self.text
+        while self.i < len(text):
+            char = text[self.i]
+            if char in " \t" or (newlines and char in "\r\n"):
+                self.i += 1
+            elif char == "#":
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+            else:
+                return
+
+    def _skip_line(self) -> None:
+        end = self.text.find("\n", self.i)
+        self.i = len(self.text) if end < 0 else end + 1
+
+    def _string(self) -> None:
+        """Skip a string of any of the four kinds, from its opening quote."""
+        text, quote = self.text, self._peek()
+        self.open.append(("string", self.i))
+        basic = quote == '"'
+        multi = text.startswith(quote * 3, self.i)
+        self.i += 3 if multi else 1
+        while True:
+            char = self._peek()
+            if basic and char == "\\":
+                self.i += 2
+            elif char == quote and (not multi or text.startswith(quote * 3, self.i)):
+                run = 1
+                if multi:  # up to two quotes of the content may precede the closing three
+                    while run < 5 and text.startswith(quote, self.i + run):
+                        run += 1
+                self.i += run
+                break
+            elif char == "\n" and not multi:
+                raise _ScanError("line break in a string")
+            else:
+                self.i += 1
+        self.open.pop()
+
+    def _key(self) -> list[tuple[str, Position]]:
+        """A dotted key: each part and where it is written."""
+        parts = []
+        while True:
+            self._skip_blank(newlines=False)
+            start = self.i
+            char = self._peek()
+            if char in "\"'":
+                self._string()
+                raw = self.text[start : self.i]
+                name = tomllib.loads(f"k = {raw}")["k"]
+            else:
+                match = _BARE_KEY.match(self.text, self.i)
+                if not match:
+                    raise _ScanError(f"no key at offset {self.i}")
+                name = match.group()
+                self.i = match.end()
+            parts.append((name, self.position(start)))
+            self._skip_blank(newlines=False)
+            if self.i < len(self.text) and self.text[self.i] == ".":
+                self.i += 1
+                continue
+            return parts
+
+    def _assign(self, table: _Node, key: list[tuple[str, Position]], value: _Node) -> None:
+        for name, where in key[:-1]:
+            table = table.table.setdefault(name, _Node(where, where))
+        name, where = key[-1]
+        value.key = where
+        table.table.setdefault(name, value)
+
+    def _value(self) -> _Node:
+        start = self.i
+        node = _Node(self.position(start))
+        char = self._peek()
+        if char in "\"'":
+            self._string()
+        elif char in "[{":
+            self.open.append(("array" if char == "[" else "inline table", start))
+            closing = "]" if char == "[" else "}"
+            self.i += 1
+            while True:
+                self._skip_blank(newlines=True)
+                if self._peek() == closing:
+                    self.i += 1
+                    break
+                if closing == "]":
+                    node.items.append(self._value())
+                else:
+                    key = self._key()
+                    if self._peek() != "=":
+                        raise _ScanError(f"no '=' at offset {self.i}")
+                    self.i += 1
+                    self._skip_blank(newlines=False)
+                    self._assign(node, key, self._value())
+                self._skip_blank(newlines=True)
+                if self._peek() == ",":
+                    self.i += 1
+                elif self._peek() != closing:
+                    raise _ScanError(f"no ',' at offset {self.i}")
+            self.open.pop()
+        else:
+            match = _BARE_VALUE.match(self.text, self.i)
+            if not match:
+                raise _ScanError(f"no value at offset {self.i}")
+            self.i = match.end()
+        return node
+
+    def _header(self, root: _Node) -> _Node:
+        """Read a ``[table]`` or ``[[array.of.tables]]`` header; the table it opens."""
+        start = self.i
+        where = self.position(start)
+        array = self.text.startswith("[[", self.i)
+        self.i += 2 if array else 1
+        key = self._key()
+        if not self.text.startswith("]]" if array else "]", self.i):
+            raise _ScanError(f"no closing bracket at offset {self.i}")
+        self._skip_line()
+        table = root
+        for name, _ in key[:-1]:
+            table = table.table.setdefault(name, _Node(where, where))
+            if table.items:  # within an array of tables: its latest table
+                table = table.items[-1]
+        name = key[-1][0]
+        if not array:
+            return table.table.setdefault(name, _Node(where, where))
+        tables = table.table.setdefault(name, _Node(where, where))
+        tables.items.append(_Node(where, where))
+        return tables.items[-1]
+
+    def scan(self) -> _Node:
+        """The whole document's positions (`_ScanError` when the scanner cannot follow it)."""
+        root = current = _Node((1, 1))
+        text = self.text
+        while True:
+            self._skip_blank(newlines=True)
+            if self.i >= len(text):
+                return root
+            before = self.i
+            if text[self.i] == "[":
+                current = self._header(root)
+            else:
+                key = self._key()
+                if self._peek() != "=":
+                    raise _ScanError(f"no '=' at offset {self.i}")
+                self.i += 1
+                self._skip_blank(newlines=False)
+                self._assign(current, key, self._value())
+                self._skip_line()
+            if self.i <= before:  # pragma: no cover - a scanner bug; never loop for ever
+                raise _ScanError("no progress")
+
+
+def _positions(text: str) -> _Node | None:
+    """Where the keys and values of a (valid) sources file are written, if the scanner can tell."""
+    try:
+        return _Scanner(text).scan()
+    except Exception:  # the positions only improve messages: never fail because of them
+        logger.debug("Could not locate the keys of the sources file", exc_info=True)
+        return None
+
+
+def _unclosed_at(text: str) -> str:
+    """Where a TOML text that ends too early goes wrong: the opening of the string, array or
+    inline table it ends in, else its end."""
+    scanner = _Scanner(text)
+    try:
+        scanner.scan()
+    except _EndOfText:
+        if scanner.open:
+            kind, offset = scanner.open[-1]
+            line, column = scanner.position(offset)
+            return f"at line {line}, column {column}: this {kind} is never closed"
+    except Exception:  # any other trouble: name the end of the file
+        logger.debug("Could not scan the sources file", exc_info=True)
+    line, column = scanner.position(len(text))
+    return f"at line {line}, column {column}: the end of the file"
+
+
+def _toml_error(exc: Exception, text: str) -> str:
+    """The TOML parser's message, with a line and column also when it says "end of document"."""
+    message = str(exc)
+    if message.endswith("(at end of document)"):
+        message = message.removesuffix("(at end of document)") + f"({_unclosed_at(text)})"
+    return message
+
+
+class _Problem(ValueError):
+    """Why a source's table cannot be used, and which key (and item of its array) is at fault."""
+
+    def __init__(self, message: str, key: str | None = None, item: int | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.item = item
+
+
+def _where(node: _Node | None, data: Any, key: str | None, item: int | None) -> Position | None:
+    """Where `key` (or its array's `item`) of a table is written, when known."""
+    if node is None or key is None or key not in node.table:
+        return None
+    value = node.table[key]
+    found = data.get(key) if isinstance(data, dict) else None
+    # An item's position only when the scanner saw the same array tomllib read.
+    if item is not None and isinstance(found, list) and len(value.items) == len(found):
+        return value.items[item].pos
+    return value.key
+
+
+def _strings(table: dict[str, Any], key: str) -> list[str]:
+    """A string or list of strings, as a list (`_Problem` naming the first bad item)."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise _Problem(f"`{key}` must be a list of strings", key)
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise _Problem(f"`{key}` must be a list of strings", key, index)
+    return value
+
+
+def _source_from_table(table: dict[str, Any]) -> Source:
+    """The source a ``[[sources]]`` table describes, or `_Problem`."""
     unknown = set(table) - KNOWN_KEYS
     if unknown:
-        raise SourcesError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        first = next(k for k in table if k in unknown)  # in the order of the file
+        raise _Problem(f"unknown key(s) {', '.join(sorted(unknown))}", first)
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise SourcesError(f"{where}: `name` is required and must be a string")
+        raise _Problem("`name` is required and must be a string", "name")
     starts = table.get("start_urls")
     if isinstance(starts, str):
         starts = [starts]
     if not isinstance(starts, list) or not starts:
-        raise SourcesError(f"{where}: `start_urls` must be a non-empty list of URLs")
-    try:
-        checked = [check_url(u) for u in starts]
-    except SourcesError as exc:
-        raise SourcesError(f"{where}: {exc}") from None
+        raise _Problem("`start_urls` must be a non-empty list of URLs", "start_urls")
+    checked = []
+    for index, url in enumerate(starts):
+        try:
+            checked.append(check_url(url))
+        except SourcesError as exc:
+            raise _Problem(str(exc), "start_urls", index) from None
     options: dict[str, Any] = {}
     for key in ("allow", "deny", "allow_domains"):
-        value = table.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SourcesError(f"{where}: `{key}` must be a list of strings")
+        value = _strings(table, key)
         if key != "allow_domains":
-            for pattern in value:
+            for index, pattern in enumerate(value):
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    raise SourcesError(f"{where}: bad `{key}` pattern {pattern!r}: {exc}") from None
+                    raise _Problem(f"bad `{key}` pattern {pattern!r}: {exc}", key, index) from None
         options[key] = value
     for key in ("max_pages", "max_depth"):
         if key in table:
             value = table[key]
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise SourcesError(f"{where}: `{key}` must be a whole number >= 0")
+                raise _Problem(f"`{key}` must be a whole number >= 0", key)
             options[key] = value
     for key in ("language", "every", "cron"):
         if key in table:
             if not isinstance(table[key], str):
-                raise SourcesError(f"{where}: `{key}` must be a string")
+                raise _Problem(f"`{key}` must be a string", key)
             options[key] = table[key]
     for key in ("discover_sitemaps", "discover_feeds"):
         if key in table:
             if not isinstance(table[key], bool):
-                raise SourcesError(f"{where}: `{key}` must be true or false")
+                raise _Problem(f"`{key}` must be true or false", key)
             options[key] = table[key]
     if "settings" in table:
         if not isinstance(table["settings"], dict):
-            raise SourcesError(f"{where}: `settings` must be a table")
+            raise _Problem("`settings` must be a table", "settings")
         options["settings"] = dict(table["settings"])
     return Source(name=name.strip(), start_urls=checked, **options)
 
 
 def parse_sources(text: str, path: str = "<sources>") -> list[Source]:
-    """Sources from the text of a TOML sources file; errors name the file, line and column."""
+    """Sources from the text of a TOML sources file; errors name the file, line and column.
+
+    An error in a source names the line and column of the key at fault (or of the item of its
+    array), else the line of the source's ``[[sources]]`` table.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SourcesError(f"{path}: invalid TOML: {exc}") from None
+        raise SourcesError(f"{path}: invalid TOML: {_toml_error(exc, text)}") from None
+    positions = _positions(text)
     tables = data.get("sources")
     unknown = set(data) - {"sources"}
     if unknown:
+        first = next(k for k in data if k in unknown)
+        at = _where(positions, data, first, None)
+        where = f"{path}, line {at[0]}, column {at[1]}" if at else path
         raise SourcesError(
-            f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
+            f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
             "put each source in a [[sources]] table"
         )
     if not isinstance(tables, list) or not tables:
         raise SourcesError(f"{path}: no [[sources]] tables found")
+    listed = positions.table.get("sources") if positions else None
+    if listed is not None and len(listed.items) != len(tables):
+        listed = None  # the scanner did not see the tables tomllib read: no positions
     sources = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, table in enumerate(tables):
-        where = f"{path}, line {_line_of(text, index)}: source #{index + 1}"
+        node = listed.items[index] if listed is not None else None
+        label = f"source #{index + 1}"
         if isinstance(table, dict) and isinstance(table.get("name"), str):
-            where += f" ({table['name']!r})"
-        if not isinstance(table, dict):
-            raise SourcesError(f"{where}: must be a table")
-        source = _source_from_table(table, where)
-        if source.name in seen:
-            raise SourcesError(f"{where}: duplicate source name {source.name!r}")
-        seen.add(source.name)
+            label += f" ({table['name']!r})"
+        try:
+            if not isinstance(table, dict):
+                raise _Problem("must be a table")
+            source = _source_from_table(table)
+            if source.name in seen:
+                raise _Problem(
+                    f"duplicate source name {source.name!r} (source #{seen[source.name] + 1} "
+                    "has it too)",
+                    "name",
+                )
+        except _Problem as problem:
+            at = _where(node, table, problem.key, problem.item)
+            if at:
+                where = f"{path}, line {at[0]}, column {at[1]}"
+            else:
+                where = f"{path}, line {node.pos[0] if node else _line_of(text, index)}"
+            raise SourcesError(f"{where}: {label}: {problem}") from None
+        seen[source.name] = index
         sources.append(source)
     return sources
 

@@ -10,7 +10,8 @@ from newscrawl.cli.options import db_option, resolve_db
 from newscrawl.cli.output import render
 from newscrawl.sources import Source
 
-#: Fixed ports, so that a second demo run sees the same URLs and finds nothing new.
+#: Fixed ports, so that a second demo run sees the same URLs and finds nothing new. A publisher
+#: whose port is busy is served on a free port under these same URLs (`newscrawl.demo.routing`).
 DEMO_PORTS = {"harbor": 8701, "valley": 8702, "lac": 8703, "nord": 8704}
 EXAMPLE_QUERY = "ferry"
 
@@ -31,21 +32,21 @@ def demo_command(db_path: str | None, quiet: bool) -> None:
         newscrawl demo --db /tmp/demo.db
     """
     from newscrawl.demo import DemoSite, serve_demo_site
+    from newscrawl.demo.routing import crawl_settings as routing_settings
 
     db = resolve_db(db_path)
     site = DemoSite.load()
-    with serve_demo_site(site, ports=DEMO_PORTS) as server:
+    # The URLs stay those of DEMO_PORTS even when some are busy: the same articles every run.
+    with serve_demo_site(site, ports=DEMO_PORTS, keep_urls=True) as server:
+        served = server.ports()
+        moved = {k for k, url in server.served_urls.items() if url != server.base_urls[k]}
         if not quiet:
             click.echo(
                 f"Serving the demo news site: {len(site.publishers)} publishers on 127.0.0.1"
             )
             for key, publisher in site.publishers.items():
-                click.echo(f"  {publisher.name:<22} {server.url(key, '/')}")
-            moved = [k for k, port in server.ports().items() if port != DEMO_PORTS.get(k)]
-            if moved:
-                click.echo(
-                    "  (some demo ports were busy, so the site's URLs differ from earlier runs)"
-                )
+                note = f"  (port busy: served on port {served[key]})" if key in moved else ""
+                click.echo(f"  {publisher.name:<22} {server.url(key, '/')}{note}")
             click.echo(f"Crawling it into {db} ...")
         sources = [
             Source(name=key, start_urls=[server.url(key, "/")], max_depth=3)
@@ -54,7 +55,11 @@ def demo_command(db_path: str | None, quiet: bool) -> None:
         code = crawl_sources(
             sources,
             db,
-            {"AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_PROGRESS_INTERVAL": 0},
+            {
+                "AUTOTHROTTLE_ENABLED": False,
+                "NEWSCRAWL_PROGRESS_INTERVAL": 0,
+                **routing_settings(server.routes()),
+            },
             quiet=quiet,
             log_format="text",
             fmt=None,

@@ -5,6 +5,13 @@ publisher, each in a daemon thread, with a shared, thread-safe request log.
         demo.base_urls["harbor"]        # 'http://127.0.0.1:40123'
         demo.log.paths("harbor")        # ['/robots.txt', '/', ...]
 
+With ``keep_urls=True`` a publisher whose preferred port is busy is served on another port but
+keeps its preferred-port URLs (in its pages, feeds and sitemaps): `DemoServer.routes` says where
+each such origin is really served, and the server also answers requests in absolute form
+(``GET http://127.0.0.1:8701/news/ HTTP/1.0``, as sent to an HTTP proxy), so a client that
+connects to the serving port with the preferred-port URL (`newscrawl.demo.routing`) gets the
+page. ``newscrawl demo`` uses this to keep its article URLs the same from run to run.
+
 ``python -m newscrawl.demo.server`` serves the site until Ctrl-C and prints the URLs.
 """
 
@@ -22,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit, urlunsplit
 
 from newscrawl.demo.site import DemoSite, Resource, Traps
 
@@ -135,10 +143,18 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Stay quiet: the request log records everything."""
 
+    def _target(self) -> str:
+        """The request's path and query, also when it came in absolute form (as to a proxy)."""
+        if not self.path.startswith(("http://", "https://")):
+            return self.path
+        parts = urlsplit(self.path)
+        return urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
     def _serve(self, send_body: bool) -> None:
         server = self.server
+        path = self._target()
         try:
-            resource = server.site.render(server.publisher, self.path)
+            resource = server.site.render(server.publisher, path)
         except Exception as exc:  # pragma: no cover - a bug in the renderer
             body = f"demo site error: {exc!r}".encode()
             resource = Resource(500, "text/plain; charset=utf-8", body)
@@ -169,8 +185,8 @@ class _Handler(BaseHTTPRequestHandler):
             LoggedRequest(
                 publisher=server.publisher,
                 method=self.command,
-                path=self.path,
-                url=server.base_url + self.path,
+                path=path,
+                url=server.base_url + path,
                 headers={k: v for k, v in self.headers.items()},
                 time=time.time(),
                 status=status,
@@ -204,10 +220,19 @@ class DemoServer:
     """A running demo site: one server per publisher, their base URLs and the request log."""
 
     def __init__(
-        self, site: DemoSite, host: str = "127.0.0.1", ports: Mapping[str, int] | None = None
+        self,
+        site: DemoSite,
+        host: str = "127.0.0.1",
+        ports: Mapping[str, int] | None = None,
+        *,
+        keep_urls: bool = False,
     ) -> None:
         """Bind one server per publisher: on its preferred port when given and free, else on any
-        free port (not yet serving)."""
+        free port (not yet serving).
+
+        With `keep_urls`, a publisher served on another port than its preferred one is still
+        named by its preferred-port URL (`base_urls`); `routes` maps that origin to the one it
+        is served on."""
         self.site = site
         self.host = host
         self.log = RequestLog()
@@ -227,9 +252,17 @@ class DemoServer:
             self._close_sockets()
             raise
         url_host = f"[{host}]" if ":" in host else host
-        self.base_urls: dict[str, str] = {
+        #: Where each publisher is really served.
+        self.served_urls: dict[str, str] = {
             key: f"http://{url_host}:{srv.server_address[1]}" for key, srv in self._servers.items()
         }
+        #: Each publisher's origin as its pages, feeds, sitemaps and the request log name it.
+        self.base_urls: dict[str, str] = dict(self.served_urls)
+        if keep_urls:
+            for key in self._servers:
+                preferred = (ports or {}).get(key, 0)
+                if preferred:
+                    self.base_urls[key] = f"http://{url_host}:{preferred}"
         for key, srv in self._servers.items():
             srv.base_url = self.base_urls[key]
         site.bind(self.base_urls)
@@ -254,6 +287,15 @@ class DemoServer:
         """The port each publisher is served on."""
         return {k: int(s.server_address[1]) for k, s in self._servers.items()}
 
+    def routes(self) -> dict[str, str]:
+        """Origin named in the site's URLs -> origin it is served on, where the two differ
+        (only with ``keep_urls``, for publishers whose preferred port was busy)."""
+        return {
+            self.base_urls[key]: served
+            for key, served in self.served_urls.items()
+            if served != self.base_urls[key]
+        }
+
     def close(self) -> None:
         """Stop every server, join its thread and release its port."""
         if self._threads:
@@ -271,10 +313,15 @@ class DemoServer:
 
 @contextmanager
 def serve_demo_site(
-    site: DemoSite, host: str = "127.0.0.1", ports: Mapping[str, int] | None = None
+    site: DemoSite,
+    host: str = "127.0.0.1",
+    ports: Mapping[str, int] | None = None,
+    *,
+    keep_urls: bool = False,
 ) -> Iterator[DemoServer]:
-    """Serve every publisher of `site` on its own port for the duration of the block."""
-    server = DemoServer(site, host, ports)
+    """Serve every publisher of `site` on its own port for the duration of the block (see
+    `DemoServer` for `ports` and `keep_urls`)."""
+    server = DemoServer(site, host, ports, keep_urls=keep_urls)
     try:
         server.start()
         yield server
