@@ -17,6 +17,10 @@ class NotAnArchiveError(ArchiveError):
     """The file exists but is not a newscrawl archive (or not SQLite at all)."""
 
 
+class ArchiveDamagedError(ArchiveError):
+    """The file is an archive whose pages SQLite finds damaged (a failing disk, a bad copy)."""
+
+
 class ArchiveLockedError(ArchiveError):
     """Another process held the write lock for longer than the busy timeout."""
 
@@ -29,6 +33,23 @@ class InvalidQueryError(ArchiveError):
     """A search query (raw FTS5 syntax) or a filter value that cannot be used."""
 
 
+#: What SQLite says when pages of a database are damaged, and what that means for a user.
+_DAMAGE = (
+    ("malformed", None),
+    # A full-text index whose pages are damaged cannot even be opened.
+    ("vtable constructor failed", "its full-text index cannot be read"),
+    # Text that is not UTF-8: newscrawl writes none, so the bytes were damaged.
+    ("could not decode to utf-8", "a text value is not valid UTF-8"),
+)
+
+
+def damaged(path: str, reason: str) -> ArchiveDamagedError:
+    """The error for an archive whose file is damaged, and what to do about it."""
+    return ArchiveDamagedError(
+        f"archive {path} is damaged ({reason}): restore it from a backup or an export"
+    )
+
+
 def translate(exc: sqlite3.Error, path: str) -> ArchiveError:
     """Turn a sqlite3 error into the archive error a user should see."""
     message = str(exc)
@@ -37,7 +58,10 @@ def translate(exc: sqlite3.Error, path: str) -> ArchiveError:
         return ArchiveLockedError(
             f"archive {path} is locked by another process (database is locked); try again later"
         )
-    if "not a database" in lowered or "malformed" in lowered or "encrypted" in lowered:
+    for sign, reason in _DAMAGE:
+        if sign in lowered:
+            return damaged(path, reason or message)
+    if "not a database" in lowered or "encrypted" in lowered:
         return NotAnArchiveError(f"{path} is not a newscrawl archive (not a SQLite database)")
     if "readonly" in lowered or "read-only" in lowered:
         return StorageError(f"cannot write to archive {path}: the file or its folder is read-only")

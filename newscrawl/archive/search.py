@@ -86,10 +86,22 @@ def build_fts_query(text: str) -> str | None:
     return query
 
 
+def format_utc(moment: datetime) -> str:
+    """An aware datetime as ISO-8601 UTC with Z, to the second, as the archive stores dates.
+
+    The year always has four digits (``strftime("%Y")`` gives ``999`` for 999, which sorts
+    after ``2025``).
+    """
+    m = moment.astimezone(timezone.utc)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
+
+
 def parse_when(value: str, *, end_of_day: bool = False) -> str:
     """A user date (``2025-09-02`` or ISO-8601 timestamp) as ISO-8601 UTC with Z.
 
     A bare day given as an upper bound means the end of that day (the next midnight, exclusive).
+    Raises `InvalidQueryError` for text that is no date and for a moment that falls outside the
+    years 1 to 9999 in UTC (the end of 9999-12-31, or an offset past either end).
     """
     value = clean_text(value).strip()
     try:
@@ -102,11 +114,16 @@ def parse_when(value: str, *, end_of_day: bool = False) -> str:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.astimezone(timezone.utc)
     except ValueError:
         raise InvalidQueryError(
             f"invalid date {value!r}: use YYYY-MM-DD or an ISO-8601 timestamp"
         ) from None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:
+        raise InvalidQueryError(
+            f"date {value!r} is out of range: the bound falls outside the years 1 to 9999 (UTC)"
+        ) from None
+    return format_utc(moment)
 
 
 @dataclass

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 import click
 
 from newscrawl.archive import Archive, ArchiveError
-from newscrawl.cli.options import db_option, resolve_db
+from newscrawl.cli.options import archive_failure, check_regular_file, db_option, resolve_db
 from newscrawl.cli.output import render
+from newscrawl.cli.settingcheck import environment_problem, first_problem
 from newscrawl.runner import CrawlConfig, RunOutcome, run_crawl
 from newscrawl.runsummary import summary_rows
 from newscrawl.sources import Source, SourcesError, load_sources, sources_from_urls
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
+#: A crawl stopped before it finished (Ctrl-C, SIGTERM): 128 + SIGINT, as a shell reports it.
+EXIT_STOPPED = 130
 
 SUMMARY_COLUMNS = (
     "source",
@@ -31,7 +35,11 @@ SUMMARY_COLUMNS = (
 
 
 def parse_setting(values: tuple[str, ...]) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs as a dict; values that look like JSON numbers/booleans are converted."""
+    """``NAME=VALUE`` pairs as a dict; values that look like JSON numbers/booleans are converted.
+
+    A value the crawl could not use (``DOWNLOAD_DELAY=abc``) is a usage error, before any run
+    starts (`newscrawl.cli.settingcheck`).
+    """
     settings: dict[str, Any] = {}
     for pair in values:
         name, sep, value = pair.partition("=")
@@ -41,7 +49,30 @@ def parse_setting(values: tuple[str, ...]) -> dict[str, Any]:
             settings[name.strip()] = json.loads(value)
         except ValueError:
             settings[name.strip()] = value
+    problem = first_problem(settings)
+    if problem:
+        raise click.BadParameter(problem, param_hint="-s/--set")
     return settings
+
+
+def check_settings(
+    sources: list[Source],
+    sources_file: str | None,
+    overrides: dict[str, Any],
+    *,
+    environment: bool = True,
+) -> None:
+    """Refuse, as a usage error, a bad setting value in the sources' ``[sources.settings]`` or
+    (with `environment`) in a ``NEWSCRAWL_*`` environment variable that `overrides` (``-s``)
+    does not replace."""
+    for source in sources:
+        problem = first_problem(source.settings)
+        if problem:
+            where = f"{sources_file}: " if sources_file else ""
+            raise click.UsageError(f"{where}source {source.name!r}: {problem}")
+    problem = environment_problem(overridden=overrides) if environment else None
+    if problem:
+        raise click.UsageError(problem)
 
 
 def no_articles_hint(counters: dict[str, Any]) -> str | None:
@@ -112,7 +143,7 @@ def archived_count(db_path: str, sources: list[str]) -> int:
                 f"SELECT count(*) FROM articles WHERE source IN ({marks})", sources
             ).fetchone()
             return int(row[0])
-    except ArchiveError:
+    except (ArchiveError, sqlite3.Error):
         return 0
 
 
@@ -136,14 +167,18 @@ def crawl_sources(
         log_format=log_format,
     )
     try:
+        check_regular_file(db_path)
         outcome = run_crawl(config, command=command)
-    except ArchiveError as exc:
-        click.echo(f"Error: {exc}", err=True)
+    except (ArchiveError, sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # A missing folder, a locked, damaged or foreign file: one line, no traceback.
+        click.echo(f"Error: {archive_failure(exc, db_path)}", err=True)
         return EXIT_FATAL
     print_outcome(outcome, fmt, quiet)
     if outcome.status == "failed":
         click.echo(f"Error: {outcome.error or 'the crawl failed'}", err=True)
         return EXIT_FATAL
+    if outcome.status == "stopped":
+        return EXIT_STOPPED
     counters = outcome.counters
     if outcome.status == "completed" and not any(
         counters.get(k) for k in ("articles_new", "articles_updated")
@@ -151,7 +186,13 @@ def crawl_sources(
         held = archived_count(db_path, [s.name for s in sources])
         hint = no_articles_hint(counters)
         if held and not counters.get("failed"):
-            click.echo(f"Nothing new: the archive already holds the {held} articles found so far.")
+            # Not news: nothing with --quiet (cron would mail it every run), and never on the
+            # standard output of --json, which holds the JSON summary alone.
+            if not quiet:
+                click.echo(
+                    f"Nothing new: the archive already holds the {held} articles found so far.",
+                    err=fmt == "json",
+                )
         elif hint:
             click.echo(f"No articles archived: {hint}", err=True)
     if strict and outcome.counters.get("failed", 0):
@@ -230,7 +271,8 @@ def crawl_command(
     detected from the response. A second run fetches only what is new.
 
     Exit codes: 0 the crawl completed (failed pages are counted and reported), 1 a fatal error,
-    2 a usage error, 3 with --strict when some pages failed.
+    2 a usage error, 3 with --strict when some pages failed, 130 the crawl was stopped (Ctrl-C,
+    SIGTERM) before it finished.
 
     With --redis the processes are workers of a crawl cluster: URLS are added to the shared
     queue (none: help with what is queued), and the articles go to Redis, where
@@ -264,6 +306,7 @@ def crawl_command(
     except SourcesError as exc:
         raise click.UsageError(str(exc)) from None
     settings = parse_setting(set_)
+    check_settings(sources, sources_file, settings)
     if recheck:
         settings["NEWSCRAWL_RECHECK_ALL"] = True
     if processes is not None:

@@ -42,7 +42,11 @@ def export_command(
     """
     filters = Filters(source=source, since=since, until=until, language=language, author=author)
     with open_archive(db_path) as archive:
-        result = export(archive, fmt, output, filters=filters, query=query)
+        try:
+            result = export(archive, fmt, output, filters=filters, query=query)
+        except OSError as exc:
+            # The disk refused a file beside the output (a read-only folder, a full disk).
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(
         f"Exported {result.rows} articles to {result.output} (manifest: {result.manifest_path})"
     )

@@ -5,14 +5,18 @@ from __future__ import annotations
 import click
 
 from newscrawl.archive import Filters
-from newscrawl.cli.options import archive_errors, db_option, open_archive
+from newscrawl.cli.options import archive_errors, db_option, open_archive, when_option
 from newscrawl.reextract import reextract
 
 
 @click.command(name="reextract")
 @db_option
 @click.option("--source", help="Only articles of this source.")
-@click.option("--since", help="Only articles published on or after this day (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    callback=when_option(),
+    help="Only articles published on or after this day (YYYY-MM-DD).",
+)
 @archive_errors
 def reextract_command(db_path: str | None, source: str | None, since: str | None) -> None:
     """Extract archived articles again from their raw captures, without network access.

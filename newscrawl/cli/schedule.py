@@ -13,9 +13,21 @@ from typing import Any
 import click
 
 from newscrawl import logs
-from newscrawl.archive import Archive, ArchiveError
-from newscrawl.cli.crawl import EXIT_FATAL, EXIT_OK, crawl_sources, parse_setting
-from newscrawl.cli.options import archive_errors, db_option, open_archive, resolve_db
+from newscrawl.archive import ArchiveError
+from newscrawl.cli.crawl import (
+    EXIT_FATAL,
+    EXIT_OK,
+    check_settings,
+    crawl_sources,
+    parse_setting,
+)
+from newscrawl.cli.options import (
+    archive_errors,
+    db_option,
+    open_archive,
+    open_checked,
+    resolve_db,
+)
 from newscrawl.cli.output import output_options, render
 from newscrawl.schedule.cadence import Cadence, CadenceError, cadence_for, parse_duration
 from newscrawl.schedule.health import HEALTH_COLUMNS, source_health
@@ -220,6 +232,7 @@ def schedule_command(
     pairs = _cadences(sources, default_every)
     db = resolve_db(db_path)
     settings = parse_setting(set_)
+    check_settings(sources, sources_file, settings)
     if print_crontab or print_systemd:
         extra = tuple(a for pair in (("-s", s) for s in set_) for a in pair)
         target = Target(sources_file=sources_file, db_path=db, extra=extra)
@@ -238,7 +251,7 @@ def schedule_command(
     if units_dir:
         raise click.UsageError("--units-dir goes with --print-systemd")
     try:
-        Archive.open(db, create=True).close()
+        open_checked(db, create=True).close()
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
     if run_now:

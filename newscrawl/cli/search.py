@@ -8,7 +8,13 @@ import click
 
 from newscrawl.archive import Filters, search
 from newscrawl.archive.search import SORTS
-from newscrawl.cli.options import archive_errors, db_option, open_archive
+from newscrawl.cli.options import (
+    SQLITE_MAX_INT,
+    archive_errors,
+    db_option,
+    open_archive,
+    when_option,
+)
 from newscrawl.cli.output import output_options, render
 
 COLUMNS = ("published", "source", "title", "snippet", "url")
@@ -19,8 +25,16 @@ def filter_options(func: Any) -> Any:
     for option in reversed(
         [
             click.option("--source", help="Only articles of this source (its name)."),
-            click.option("--since", help="Published on or after (YYYY-MM-DD or ISO-8601)."),
-            click.option("--until", help="Published on or before (YYYY-MM-DD or ISO-8601)."),
+            click.option(
+                "--since",
+                callback=when_option(),
+                help="Published on or after (YYYY-MM-DD or ISO-8601).",
+            ),
+            click.option(
+                "--until",
+                callback=when_option(end_of_day=True),
+                help="Published on or before (YYYY-MM-DD or ISO-8601).",
+            ),
             click.option("--language", help="Language code, e.g. en (matches en-GB too)."),
             click.option("--author", help="Author name contains this text."),
         ]
@@ -35,7 +49,7 @@ def filter_options(func: Any) -> Any:
 @filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--offset", type=click.IntRange(0, SQLITE_MAX_INT), default=0, show_default=True)
 @click.option("--raw", is_flag=True, help="Pass QUERY to SQLite FTS5 as is (its own syntax).")
 @output_options
 @archive_errors

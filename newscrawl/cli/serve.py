@@ -8,7 +8,7 @@ import webbrowser
 import click
 
 from newscrawl.archive import ArchiveError
-from newscrawl.cli.options import db_option, resolve_db
+from newscrawl.cli.options import check_regular_file, db_option, resolve_db
 from newscrawl.serve.app import check_archive, create_datasette, serve
 from newscrawl.serve.charts import MissingExtraError
 from newscrawl.serve.config import search_query_name
@@ -59,6 +59,7 @@ def serve_command(
     """
     path = resolve_db(db_path)
     try:
+        check_regular_file(path)
         note = check_archive(path)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None

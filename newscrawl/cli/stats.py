@@ -7,7 +7,7 @@ import json
 import click
 
 from newscrawl.archive.stats import archive_stats, per_source
-from newscrawl.cli.options import archive_errors, db_option, open_archive
+from newscrawl.cli.options import SQLITE_MAX_INT, archive_errors, db_option, open_archive
 from newscrawl.cli.output import output_options, render
 from newscrawl.cli.plot import save_plot
 
@@ -61,7 +61,7 @@ def stats_command(db_path: str | None, by_source: bool, plot: str | None, fmt: s
 
 @click.command(name="runs")
 @db_option
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, SQLITE_MAX_INT), default=20, show_default=True)
 @output_options
 @archive_errors
 def runs_command(db_path: str | None, limit: int, fmt: str | None) -> None:

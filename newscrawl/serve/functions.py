@@ -11,7 +11,7 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from newscrawl.archive.errors import InvalidQueryError
-from newscrawl.archive.search import build_fts_query, clean_text, parse_when
+from newscrawl.archive.search import build_fts_query, clean_text, format_utc, parse_when
 
 #: Matches nothing: the FTS5 expression used when the text holds no searchable word.
 MATCH_NOTHING = '""'
@@ -30,7 +30,8 @@ def fts_query(text: object) -> str:
 
 
 def since_bound(text: object) -> str | None:
-    """The ISO-8601 UTC lower bound for a user date, or None when it is empty or unreadable."""
+    """The ISO-8601 UTC lower bound for a user date, or None when it is empty or unusable
+    (unreadable, or outside the years 1 to 9999 in UTC)."""
     value = clean_text(str(text or "")).strip()
     if not value:
         return None
@@ -41,7 +42,8 @@ def since_bound(text: object) -> str | None:
 
 
 def until_bound(text: object) -> str | None:
-    """An exclusive ISO-8601 UTC upper bound (a bare day includes the whole day), or None.
+    """An exclusive ISO-8601 UTC upper bound (a bare day includes the whole day), or None
+    when it is empty or unusable (unreadable, or its end outside the years 1 to 9999 in UTC).
 
     A timestamp bound includes that second: stored dates have second precision, so the bound
     returned is one second later, to be compared with ``<``.
@@ -56,7 +58,10 @@ def until_bound(text: object) -> str | None:
     if _BARE_DAY.fullmatch(value):
         return bound
     moment = datetime.strptime(bound, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    return (moment + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return format_utc(moment + timedelta(seconds=1))
+    except OverflowError:  # 9999-12-31T23:59:59Z: the second after it has no datetime
+        return None
 
 
 def register_functions(conn: sqlite3.Connection) -> None:

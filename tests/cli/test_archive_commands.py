@@ -72,14 +72,7 @@ def test_search_reads_db_from_environment(
             ("search", "x", "--db", "{notdb}"),
             "Error: {notdb} is not a newscrawl archive (not a SQLite database)\n",
         ),
-        (
-            ("search", "bridge", "--since", "yesterday", "--db", "{db}"),
-            "Error: invalid date 'yesterday': use YYYY-MM-DD or an ISO-8601 timestamp\n",
-        ),
-        (
-            ("search", '"open', "--raw", "--db", "{db}"),
-            "Error: invalid search query '\"open': unterminated string\n",
-        ),
+        # A bad date or raw query is a usage error (exit 2): tests/cli/test_cli_errors_filters.py
     ],
 )
 def test_errors_are_one_line_and_exit_1(

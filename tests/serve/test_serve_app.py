@@ -60,6 +60,20 @@ def test_hostile_dates_and_filters_give_no_error(web: Client) -> None:
     assert len(search(web, "parade", source="nobody", language="_")) == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("until", "9999-12-31"),
+        ("until", "9999-12-31T23:59:59Z"),
+        ("since", "9999-12-31T23:59:59-23:59"),
+        ("since", "0001-01-01T00:00:00+23:59"),
+    ],
+)
+def test_out_of_range_dates_give_no_error(web: Client, name: str, value: str) -> None:
+    assert search(web, "parade", **{name: value}) == []
+    assert (since_bound if name == "since" else until_bound)(value) is None
+
+
 def test_ranking_puts_the_title_match_first(web: Client) -> None:
     rows = search(web, "parade")
     assert rows[0]["url"] == GAZETTE_URL
