@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from newscrawl.archive import Filters
-from newscrawl.archive.export import FORMATS, export
+from newscrawl.archive.export import FORMATS, STREAM_FORMATS, export, export_stream
 from newscrawl.cli.options import archive_errors, db_option, open_archive
 from newscrawl.cli.search import filter_options
 
@@ -14,7 +17,11 @@ from newscrawl.cli.search import filter_options
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), required=True, help="File to write."
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    required=True,
+    help="File to write, or - for standard output (jsonl and csv, no manifest).",
 )
 @click.option("--query", help="Only articles matching this search query.")
 @filter_options
@@ -34,13 +41,36 @@ def export_command(
 
     The manifest records the row count, the file's SHA-256, the schema version, the
     filters and the time. Exports are consistent even while a crawl is writing.
+    With --output -, JSONL or CSV goes to standard output (no manifest).
 
     \b
     Example:
         newscrawl export --format jsonl --output news.jsonl --since 2025-09-01
         newscrawl export --format sqlite --output snapshot.db
+        newscrawl export --format jsonl -o - --source gazette | jq .title
     """
     filters = Filters(source=source, since=since, until=until, language=language, author=author)
+    if output == "-":
+        if fmt not in STREAM_FORMATS:
+            raise click.UsageError(
+                f"--format {fmt} cannot go to standard output: give a file with --output"
+            )
+        with open_archive(db_path) as archive:
+            try:
+                rows = export_stream(
+                    archive,
+                    fmt,
+                    sys.stdout.buffer,
+                    filters=filters,
+                    query=query,
+                    name="standard output",
+                )
+            except BrokenPipeError:
+                # The reader stopped early (`| head`): end quietly, as other tools do.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise SystemExit(1) from None
+        click.echo(f"Exported {rows} articles to standard output", err=True)
+        return
     with open_archive(db_path) as archive:
         try:
             result = export(archive, fmt, output, filters=filters, query=query)
