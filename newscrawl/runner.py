@@ -425,6 +425,32 @@ def _collect_less() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, *older)
 
 
+#: Seconds after a first stop signal in which a second one is the same stop delivered twice.
+DUPLICATE_SIGNAL_SECONDS = 2.0
+
+
+def _crawler_process(base: type) -> type:
+    """Scrapy's CrawlerProcess, except that a second SIGINT/SIGTERM within
+    `DUPLICATE_SIGNAL_SECONDS` of the first does not force an unclean shutdown: Ctrl-C reaches a
+    crawl process from the terminal and again from the command that started it (which must
+    pass it on, for a SIGINT sent to the command alone). A later one still forces it."""
+
+    class CrawlProcess(base):
+        _first_stop: float | None = None
+
+        def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            self._first_stop = time.monotonic()
+            super()._signal_shutdown(signum, frame)
+
+        def _signal_kill(self, signum: int, frame: Any) -> None:
+            first = self._first_stop
+            if first is not None and time.monotonic() - first < DUPLICATE_SIGNAL_SECONDS:
+                return
+            super()._signal_kill(signum, frame)
+
+    return CrawlProcess
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Child process entry: run the crawl described by the JSON config in argv[0]."""
     _collect_less()
@@ -451,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The spider class is given: no need for Scrapy's spider loader to import every spider module
     # (the cluster one pulls in redis).
     overrides["SPIDER_MODULES"] = []
-    process = CrawlerProcess(crawl_settings(overrides))
+    process = _crawler_process(CrawlerProcess)(crawl_settings(overrides))
     logs.configure(config.get("log_level", "INFO"), config.get("log_format", "text"))
     failures: list[str] = []
     if redis_url:

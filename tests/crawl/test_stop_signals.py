@@ -1,8 +1,9 @@
-"""SIGTERM to `newscrawl crawl` (a service manager, `kill PID`) stops its crawl processes too.
+"""Stopping `newscrawl crawl`: its crawl processes stop too, and the run is recorded stopped.
 
-Only the command's own process gets the signal, unlike Ctrl-C, which reaches the whole process
-group from the terminal: it must pass the stop on, wait for its workers, and record the run as
-stopped rather than leave workers crawling and the run `running` for ever.
+SIGTERM (a service manager, `kill PID`) reaches only the command's own process, which must pass
+the stop on rather than leave workers crawling and the run `running` for ever. Ctrl-C reaches
+the whole process group from the terminal, and the command passes it on as well: a crawl
+process that gets the same stop twice must still stop cleanly.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def test_sigterm_stops_the_workers_and_records_the_run_stopped(tmp_path: Path) -> None:
+def _stop_crawl(tmp_path: Path, whole_group: bool, signum: int) -> tuple[str, int, str]:
+    """Start a 2-process crawl of the story site, send `signum` once a story was fetched (to
+    the command, or to its whole process group), and return the run's status, the command's
+    exit code and output."""
     db = tmp_path / "news.db"
     StorySite.reset(busy=False)
     with serve_story_site() as home:
@@ -48,7 +52,10 @@ def test_sigterm_stops_the_workers_and_records_the_run_stopped(tmp_path: Path) -
                 assert time.monotonic() < deadline, "the crawl fetched no story"
                 assert command.poll() is None, command.stdout.read() if command.stdout else ""
                 time.sleep(0.05)
-            command.send_signal(signal.SIGTERM)  # the command only, not its group
+            if whole_group:
+                os.killpg(command.pid, signum)
+            else:
+                command.send_signal(signum)
             output, _ = command.communicate(timeout=60)
             deadline = time.monotonic() + 10
             while _group_alive(command.pid) and time.monotonic() < deadline:
@@ -62,4 +69,14 @@ def test_sigterm_stops_the_workers_and_records_the_run_stopped(tmp_path: Path) -
         status = conn.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0]
     finally:
         conn.close()
-    assert status == "stopped", output.decode(errors="replace")[-2000:]
+    return status, command.returncode, output.decode(errors="replace")
+
+
+def test_sigterm_to_the_command_stops_the_workers(tmp_path: Path) -> None:
+    status, code, output = _stop_crawl(tmp_path, whole_group=False, signum=signal.SIGTERM)
+    assert (status, code) == ("stopped", 130), output[-2000:]
+
+
+def test_ctrl_c_to_the_whole_group_stops_cleanly(tmp_path: Path) -> None:
+    status, code, output = _stop_crawl(tmp_path, whole_group=True, signum=signal.SIGINT)
+    assert (status, code) == ("stopped", 130), output[-2000:]
