@@ -190,6 +190,10 @@ MAX_RANKED_PHRASE = 5_000
 _FTS_STRING = re.compile(r'"(?:[^"]|"")*"')
 
 
+#: A word the query excludes ("-sport").
+_EXCLUDED_WORD = re.compile(r"(?:^|\s)-\w")
+
+
 def _has_phrase(fts_query: str) -> bool:
     """Tell whether an FTS5 query holds a phrase: a quoted string of more than one word."""
     return any(len(m.group(0).split()) > 1 for m in _FTS_STRING.finditer(fts_query))
@@ -358,7 +362,11 @@ def search(
     where, params = filters.to_sql("a")
     fts_query = clean_text(text).strip() if raw else build_fts_query(text)
     if not fts_query:
-        return SearchResult(query=None, note="nothing to search for: the query has no words")
+        if not raw and _EXCLUDED_WORD.search(text):
+            note = "nothing to search for: -word only leaves articles out; add a word to look for"
+        else:
+            note = "nothing to search for: the query has no words"
+        return SearchResult(query=None, note=note)
     order = {
         "relevance": "c.rank",
         "newest": "a.published IS NULL, a.published DESC, c.rank",

@@ -43,7 +43,8 @@ def filter_options(func: Any) -> Any:
     return func
 
 
-@click.command(name="search")
+# "-word" excludes a word: a query starting with one is the query, not an unknown option.
+@click.command(name="search", context_settings={"ignore_unknown_options": True})
 @click.argument("query")
 @db_option
 @filter_options
