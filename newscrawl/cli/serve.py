@@ -9,7 +9,7 @@ import click
 
 from newscrawl.archive import ArchiveError
 from newscrawl.cli.options import check_regular_file, db_option, resolve_db
-from newscrawl.serve.app import check_archive, create_datasette, serve
+from newscrawl.serve.app import check_archive, create_datasette, listen, serve
 from newscrawl.serve.charts import MissingExtraError
 from newscrawl.serve.config import search_query_name
 
@@ -69,13 +69,18 @@ def serve_command(
         ds = create_datasette(path, immutable=immutable, sql_time_limit_ms=time_limit_ms)
     except MissingExtraError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        sock = listen(host, port)
+    except (OSError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     name = next(iter(n for n in ds.databases if not n.startswith("_")))
     base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     search_url = base + ds.urls.query(name, search_query_name())
     click.echo(f"Serving {path} read-only at {base}/ (search: {search_url}); Ctrl+C stops.")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(search_url,)).start()
-    serve(ds, host=host, port=port)
+    serve(ds, host=host, port=port, sock=sock)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -103,13 +104,37 @@ def create_datasette(
     return ds
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on `host`:`port`, bound before anything is announced, so that a
+    busy port or a bad address is an error of its own (OSError), not a server's failure."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 def serve(
-    ds: Any, *, host: str = "127.0.0.1", port: int = 8001, log_level: str = "warning"
+    ds: Any,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    log_level: str = "warning",
+    sock: socket.socket | None = None,
 ) -> None:
-    """Run `ds` with uvicorn until interrupted (startup hooks and checks first)."""
+    """Run `ds` with uvicorn until interrupted (startup hooks and checks first), on `sock`
+    when given (see `listen`), else on `host`:`port`."""
     import uvicorn
     from datasette.cli import check_databases, run_sync
 
     run_sync(ds.invoke_startup)
     run_sync(lambda: check_databases(ds))
-    uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on", workers=1)
+    config = uvicorn.Config(
+        ds.app(), host=host, port=port, log_level=log_level, lifespan="on", workers=1
+    )
+    uvicorn.Server(config).run(sockets=[sock] if sock is not None else None)
