@@ -362,11 +362,10 @@ def search(
     where, params = filters.to_sql("a")
     fts_query = clean_text(text).strip() if raw else build_fts_query(text)
     if not fts_query:
+        empty = "nothing to search for: the query has no words"
         if not raw and _EXCLUDED_WORD.search(text):
-            note = "nothing to search for: -word only leaves articles out; add a word to look for"
-        else:
-            note = "nothing to search for: the query has no words"
-        return SearchResult(query=None, note=note)
+            empty = "nothing to search for: -word only leaves articles out; add a word to look for"
+        return SearchResult(query=None, note=empty)
     order = {
         "relevance": "c.rank",
         "newest": "a.published IS NULL, a.published DESC, c.rank",
