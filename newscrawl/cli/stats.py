@@ -30,7 +30,8 @@ RUN_COLUMNS = (
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False),
-    help="Also draw articles per day per source into this PNG file (needs newscrawl[plot]).",
+    help="Also draw articles per day per source into this .png, .svg or .pdf file "
+    "(needs newscrawl[plot]).",
 )
 @output_options
 @archive_errors

@@ -198,11 +198,29 @@ def render_svg(data: DailyCounts, *, width: int = 960, height: int = 360) -> str
     return "".join(parts)
 
 
+#: Chart files `plot_articles_per_day` writes, by file name extension (no extension: PNG).
+PLOT_FORMATS = ("png", "svg", "pdf")
+
+
+def plot_format(path: str | os.PathLike[str]) -> str:
+    """The chart format a file name asks for; ValueError for an extension not in PLOT_FORMATS."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    if not suffix:
+        return "png"
+    if suffix not in PLOT_FORMATS:
+        raise ValueError(
+            f"cannot write a .{suffix} chart: use " + ", ".join(f".{f}" for f in PLOT_FORMATS)
+        )
+    return suffix
+
+
 def plot_articles_per_day(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> None:
-    """Write a PNG chart of articles per day and source to `path` (matplotlib, Agg backend).
+    """Write a chart of articles per day and source to `path` (matplotlib, Agg backend), as
+    PNG, SVG or PDF by its extension (`plot_format`).
 
     Raises `MissingExtraError` when matplotlib is not installed.
     """
+    fmt = plot_format(path)
     try:
         import matplotlib
 
@@ -241,6 +259,6 @@ def plot_articles_per_day(conn: sqlite3.Connection, path: str | os.PathLike[str]
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.legend(loc="upper left", fontsize="small", ncol=min(5, len(data.sources)))
         fig.tight_layout()
-        fig.savefig(os.fspath(path), format="png")
+        fig.savefig(os.fspath(path), format=fmt)
     finally:
         plt.close(fig)

@@ -81,3 +81,20 @@ def test_plot_without_matplotlib_says_what_to_install(
         pytest.raises(MissingExtraError, match=r"pip install 'newscrawl\[plot\]'"),
     ):
         plot_articles_per_day(archive.conn, tmp_path / "x.png")
+
+
+def test_plot_writes_svg_for_an_svg_name(web_archive_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "per-day.svg"
+    with Archive.open(web_archive_path, readonly=True) as archive:
+        plot_articles_per_day(archive.conn, out)
+    assert b"<svg" in out.read_bytes()[:500]
+
+
+def test_plot_refuses_an_extension_it_cannot_write(web_archive_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "per-day.jpg"
+    with (
+        Archive.open(web_archive_path, readonly=True) as archive,
+        pytest.raises(ValueError, match=r"cannot write a \.jpg chart: use \.png, \.svg, \.pdf"),
+    ):
+        plot_articles_per_day(archive.conn, out)
+    assert not out.exists()
