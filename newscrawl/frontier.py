@@ -6,26 +6,104 @@ Because it lives beside the articles, an article's row and its frontier state ch
 transaction, so a crawl killed at any moment resumes without losing or duplicating articles.
 
 Re-visiting rules: articles that are done are never fetched again; hubs (home, section, tag
-pages), feeds and sitemaps are fetched again once per run when discovered again; failed URLs are
-retried in later runs until `max_attempts`.
+pages), feeds and sitemaps are fetched again once per run when discovered again; failed articles
+are tried again in later runs (see "Failed articles" below).
+
+Failed articles. Each claim counts one attempt. What happens next depends on why it failed:
+
+- refused without a request (`REFUSALS`: the host asked to be left alone with ``Retry-After``, or
+  its robots.txt is unavailable): the attempt is given back, and the URL is due again on the next
+  run (the host's pause itself is kept by `newscrawl.middlewares.retryafter`);
+- a transient failure (`is_transient`: 5xx, 429, 408, timeouts, connection errors): due again
+  once a back-off has passed since the failure, growing with its attempts (`RETRY_DELAYS`:
+  1 h, 4 h, 16 h, then daily), and given up after `max_attempts` attempts, but never within
+  `RETRY_WINDOW` (a day) of its discovery: quick runs during an outage cannot use up its
+  attempts, and a site down for a day loses nothing;
+- any other failure (404, 410, too large, blocked, extraction errors): tried again when
+  discovered again, until `max_attempts`.
+
+Due failed articles are put back in the queue at the start of a run (`requeue_failed`, called by
+`requeue_rechecks`), also when no page links them any more, and when discovered again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from newscrawl.archive.store import Archive
 from newscrawl.isotime import utc_now
 from newscrawl.processes import pid_alive
 
+logger = logging.getLogger(__name__)
+
 PENDING, INFLIGHT, DONE, FAILED, SKIPPED = "pending", "inflight", "done", "failed", "skipped"
 KINDS = ("article", "hub", "feed", "sitemap", "start", "robots")
+
+#: Failure reasons of requests refused before they were sent (`newscrawl.failures`): the host is
+#: backing off (Retry-After), or its robots.txt is unavailable. They use no attempt.
+REFUSALS = frozenset({"backoff", "robots_unavailable"})
+#: Failure reasons a server or the network may get over (besides every ``http_5xx``).
+TRANSIENT = frozenset(
+    {
+        "http_408",
+        "http_425",
+        "http_429",
+        "timeout",
+        "dns",
+        "connection_refused",
+        "connection_lost",
+        "no_response",
+        "response_failed",
+        "data_loss",
+    }
+)
+#: Seconds a transiently failed URL waits before its next try, by the attempts it has had
+#: (the last one for every later attempt).
+RETRY_DELAYS: tuple[float, ...] = (3600.0, 4 * 3600.0, 16 * 3600.0, 24 * 3600.0)
+#: Seconds after its discovery during which a transiently failing URL is never given up.
+RETRY_WINDOW = 24 * 3600.0
+
+
+def is_transient(reason: str | None) -> bool:
+    """Whether a failure reason names a failure the server or network may get over (as the
+    frontier's SQL decides it)."""
+    return reason is not None and (
+        reason in TRANSIENT or re.fullmatch(r"http_5[0-9][0-9]", reason) is not None
+    )
+
+
+def _quoted(values: Iterable[str]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
+def _retriable_sql(steps: int) -> str:
+    """SQL: whether a failed article row (``frontier.``) may be fetched again now; its named
+    parameters are `Frontier._retry_params`."""
+    due = f":retry_due_{steps}"
+    if steps > 1:
+        whens = " ".join(
+            f"WHEN frontier.attempts <= {n} THEN :retry_due_{n}" for n in range(1, steps)
+        )
+        due = f"CASE {whens} ELSE {due} END"
+    return (
+        "(CASE"
+        f" WHEN frontier.reason IN ({_quoted(REFUSALS)}) THEN 1"
+        f" WHEN frontier.reason IN ({_quoted(TRANSIENT)})"
+        "  OR frontier.reason GLOB 'http_5[0-9][0-9]' THEN"
+        f"  coalesce(frontier.fetched_at, '') <= {due}"
+        "  AND (frontier.attempts < :max_attempts"
+        "   OR coalesce(frontier.discovered_at, '') >= :retry_window)"
+        " ELSE frontier.attempts < :max_attempts END)"
+    )
 
 
 @dataclass
@@ -78,14 +156,23 @@ _REVISIT = (
     "((frontier.kind != 'article' AND frontier.state IN ('done', 'skipped', 'failed')"
     "  AND coalesce(frontier.last_run, 0) < :run)"
     " OR (frontier.kind = 'article' AND frontier.state = 'failed'"
-    "  AND frontier.attempts < :max_attempts AND coalesce(frontier.last_run, 0) < :run))"
+    "  AND coalesce(frontier.last_run, 0) < :run AND {retriable}))"
 )
 
 
-_UPSERT_SQL = _DISCOVER_SQL.format(revisit=_REVISIT, changed=_CHANGED)
+def _upsert_sql(steps: int) -> str:
+    return _DISCOVER_SQL.format(
+        revisit=_REVISIT.format(retriable=_retriable_sql(steps)), changed=_CHANGED
+    )
+
+
 _MARK_SQL = (
     "UPDATE frontier SET state = :state, reason = :reason, fetched_at = :now, "
-    "kind = coalesce(:kind, kind) WHERE url = :url "
+    "kind = coalesce(:kind, kind), "
+    # A request refused before it was sent gives its claim's attempt back (once).
+    "attempts = CASE WHEN :refused AND state = 'inflight' AND last_run = :run AND attempts > 0 "
+    "THEN attempts - 1 ELSE attempts END "
+    "WHERE url = :url "
     # An archived article stays done whatever a later duplicate says.
     "AND NOT (state = 'done' AND kind = 'article' AND :state = 'skipped')"
 )
@@ -103,11 +190,17 @@ class Frontier:
         *,
         max_attempts: int = 3,
         batch_size: int = 500,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+        retry_window: float = RETRY_WINDOW,
     ) -> None:
         self.archive = archive
         self.run_id = run_id
         self.max_attempts = max_attempts
         self.batch_size = batch_size
+        #: Back-off of transiently failed URLs by attempts (see the module docstring).
+        self.retry_delays = tuple(float(d) for d in retry_delays) or (0.0,)
+        self.retry_window = float(retry_window)
+        self._upsert = _upsert_sql(len(self.retry_delays))
         self._discovered: list[dict[str, Any]] = []
         self._marks: list[dict[str, Any]] = []
         # Discoveries already written in this run: the same one again would change nothing.
@@ -176,7 +269,15 @@ class Frontier:
     ) -> None:
         """Record the outcome for a URL (written at the next flush)."""
         self._marks.append(
-            {"url": url, "state": state, "reason": reason, "kind": kind, "now": utc_now()}
+            {
+                "url": url,
+                "state": state,
+                "reason": reason,
+                "kind": kind,
+                "now": utc_now(),
+                "refused": state == FAILED and reason in REFUSALS,
+                "run": self.run_id,
+            }
         )
         if len(self._marks) >= self.batch_size:
             self.flush()
@@ -187,16 +288,32 @@ class Frontier:
             return
         discovered, marks = self._discovered, self._marks
         self._discovered, self._marks = [], []
-        extra = {"run": self.run_id, "max_attempts": self.max_attempts}
+        extra = {"run": self.run_id, **self._retry_params()}
         try:
             with self.archive.transaction() as conn:
-                conn.executemany(_UPSERT_SQL, [{**row, **extra} for row in discovered])
+                conn.executemany(self._upsert, [{**row, **extra} for row in discovered])
                 conn.executemany(_MARK_SQL, marks)
         except BaseException:
             # Not written: these discoveries may be made again.
             for row in discovered:
                 self._forget(row)
             raise
+
+    def _retry_params(self, now: datetime | None = None) -> dict[str, Any]:
+        """The named parameters of `_retriable_sql`: for each number of attempts, the latest
+        failure time that is due again now; the earliest discovery still within the window."""
+        now = now or datetime.now(timezone.utc)
+
+        def before(seconds: float) -> str:
+            moment = now.replace(microsecond=0) - timedelta(seconds=seconds)
+            return moment.isoformat().replace("+00:00", "Z")
+
+        params: dict[str, Any] = {
+            f"retry_due_{n}": before(delay) for n, delay in enumerate(self.retry_delays, 1)
+        }
+        params["retry_window"] = before(self.retry_window)
+        params["max_attempts"] = self.max_attempts
+        return params
 
     def _forget(self, row: dict[str, Any]) -> None:
         key = tuple(
@@ -315,10 +432,56 @@ class Frontier:
             params = list(sources)
         return int(self.archive.conn.execute(sql, params).fetchone()[0])
 
-    def requeue_rechecks(self, sources: Sequence[str], now: str, everything: bool = False) -> int:
-        """Put archived articles due for a re-check (or all of them) back in the queue."""
+    def requeue_failed(self, sources: Sequence[str]) -> int:
+        """Put the failed articles of `sources` that are due for another try back in the queue
+        (see the module docstring), whether or not a page links them again; return how many.
+
+        Called once at the start of a run (by `requeue_rechecks`): URLs that fail in this run
+        wait for a later one.
+        """
+        self.flush()
         if not sources:
             return 0
+        params = {**self._retry_params(), "run": self.run_id}
+        params.update({f"source_{i}": name for i, name in enumerate(sources)})
+        marks = ", ".join(f":source_{i}" for i in range(len(sources)))
+        failed = (
+            f"frontier.source IN ({marks}) AND frontier.state = 'failed' "
+            "AND frontier.kind = 'article' AND coalesce(frontier.last_run, 0) < :run"
+        )
+        retriable = _retriable_sql(len(self.retry_delays))
+        with self.archive.transaction() as conn:
+            requeued = int(
+                conn.execute(
+                    f"UPDATE frontier SET state = 'pending' WHERE {failed} AND {retriable}",
+                    params,
+                ).rowcount
+            )
+            waiting = int(
+                conn.execute(
+                    f"SELECT count(*) FROM frontier WHERE {failed} AND NOT {retriable} AND ("
+                    f"frontier.reason IN ({_quoted(TRANSIENT)}) "
+                    "OR frontier.reason GLOB 'http_5[0-9][0-9]') "
+                    "AND (frontier.attempts < :max_attempts "
+                    "OR coalesce(frontier.discovered_at, '') >= :retry_window)",
+                    params,
+                ).fetchone()[0]
+            )
+        if requeued:
+            logger.info("Trying %d failed URLs again", requeued)
+        if waiting:
+            logger.info(
+                "%d URLs that failed with a transient error wait for their back-off", waiting
+            )
+        return requeued
+
+    def requeue_rechecks(self, sources: Sequence[str], now: str, everything: bool = False) -> int:
+        """Put archived articles due for a re-check (or all of them) back in the queue; return
+        how many. Failed articles due for another try are put back too (`requeue_failed`, not
+        counted): this is called once, at the start of a run."""
+        if not sources:
+            return 0
+        self.requeue_failed(sources)
         marks = ", ".join("?" for _ in sources)
         due = "1" if everything else "(next_check IS NOT NULL AND next_check <= ?)"
         params: list[Any] = list(sources) + ([] if everything else [now])

@@ -4,10 +4,16 @@ When a host answers 429 or 503 with a ``Retry-After`` (seconds or an HTTP date),
 sent to that host (scheme, host and port) until that time: requests to it wait here, and the
 answered request is retried afterwards (sharing Scrapy's ``RETRY_TIMES`` budget). A wait longer
 than ``NEWSCRAWL_RETRY_AFTER_MAX`` seconds is not sat out: the host is left alone for the rest of
-the wait and its requests fail at once as ``failed/backoff``, to be fetched on a later run.
-Answers without ``Retry-After`` are left to Scrapy's RetryMiddleware.
+the wait and its requests fail at once as ``failed/backoff`` (`HostBackingOff`), to be fetched
+on a later run (such a refusal uses none of the URL's attempts, `newscrawl.frontier`). A pause
+lasts at most `MAX_PAUSE` (a day), whatever the host asks.
 
-When a crawl runs in several worker processes, a pause one of them was asked for is written to
+A pause that is not sat out outlives the run: it is written to the host's state file beside the
+archive (`newscrawl.pacing.HostState`, ``<db>.locks/hosts/``), and a later run looks it up before
+its first request to the host (robots.txt included), so that no run asks the host again before
+the time it gave.
+
+When a crawl runs in several worker processes, every pause one of them was asked for is written to
 the host's shared state (`newscrawl.pacing`), which every worker reads before each request to
 the host: requests already sent cannot be called back, as within one process.
 """
@@ -20,6 +26,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -27,12 +34,24 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from newscrawl.middlewares.guard import BlockedRequest
-from newscrawl.pacing import SharedPacing, shared_state, shares_pacing
+from newscrawl.pacing import HostState, SharedPacing, shared_state, shares_pacing
 
 logger = logging.getLogger(__name__)
 
 #: Statuses whose Retry-After is honoured.
 STATUSES = frozenset({429, 503})
+#: Longest pause (seconds) a Retry-After sets: a host asking for more is asked again after that.
+MAX_PAUSE = 86400.0
+
+
+class HostBackingOff(BlockedRequest):
+    """A request refused, unsent, because its host asked to be left alone until `until`
+    (wall-clock seconds); counted as ``failed/backoff``."""
+
+    def __init__(self, origin: str, until: float, message: str) -> None:
+        super().__init__("backoff", message)
+        self.origin = origin
+        self.until = until
 
 
 def parse_retry_after(value: str | bytes | None, now: float | None = None) -> float | None:
@@ -75,20 +94,50 @@ class RetryAfterMiddleware:
         self.shared = shared
         #: origin -> (monotonic time until which it is left alone, whether requests wait)
         self.until: dict[str, tuple[float, bool]] = {}
+        #: The host state files beside the archive, when this process does not share them.
+        self._own: HostState | None = None
+        self._own_opened = False
+        #: Origins whose pause left by an earlier run this process looked up (one process).
+        self._looked_up: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
         settings = crawler.settings
-        return cls(
+        middleware = cls(
             crawler,
             settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 120.0),
             settings.getint("RETRY_TIMES", 2),
             shares_pacing(settings),
         )
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
 
     def _shared(self) -> SharedPacing | None:
         """The shared host state when other worker processes fetch too (else None)."""
         return shared_state(self.crawler) if self.shared else None
+
+    def _durable(self) -> SharedPacing | None:
+        """Where pauses outlive the run: the shared host state, or (one process) the same
+        files beside the archive opened by this middleware; None without an archive file."""
+        shared = self._shared()
+        if shared is not None:
+            return shared
+        if not self._own_opened and not self.crawler.settings.get("REDIS_URL"):
+            self._own_opened = True
+            session = getattr(getattr(self.crawler, "spider", None), "session", None)
+            path = getattr(getattr(session, "archive", None), "path", None)
+            if path and str(path) != ":memory:":
+                try:
+                    self._own = HostState(str(path))
+                except OSError as exc:
+                    logger.warning("Retry-After pauses are not kept for later runs: %s", exc)
+        return self._own
+
+    def spider_closed(self, spider: Any = None) -> None:
+        """Close the host state files this middleware opened."""
+        if self._own is not None:
+            self._own.close()
+            self._own = None
 
     def _keep(self, origin: str, until: float, sit_out: bool) -> None:
         previous = self.until.get(origin)
@@ -96,14 +145,33 @@ class RetryAfterMiddleware:
             self.until[origin] = (until, sit_out)
 
     def _sync(self, origin: str) -> None:
-        """Take in a pause of `origin` another worker was asked for."""
+        """Take in a pause of `origin` another worker (or an earlier run) was asked for.
+
+        Worker processes sharing hosts look at every request; a process of its own looks once
+        per host (for a pause an earlier run left), since no one else pauses it while it runs."""
         shared = self._shared()
+        earlier = False
         if shared is None:
-            return
+            if origin in self._looked_up:
+                return
+            self._looked_up.add(origin)
+            shared = self._durable()
+            if shared is None:
+                return
+            earlier = True
         wall = time.time()
         paused = shared.paused(origin, wall)
-        if paused is not None:
-            self._keep(origin, time.monotonic() + (paused[0] - wall), paused[1])
+        if paused is None:
+            return
+        if earlier and origin not in self.until:
+            self.crawler.stats.inc_value("newscrawl/retry_after/remembered")
+            logger.info(
+                "%s asked an earlier run to leave it alone (Retry-After) for %.0f s more: "
+                "no request to it before then",
+                origin,
+                paused[0] - wall,
+            )
+        self._keep(origin, time.monotonic() + (paused[0] - wall), paused[1])
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         """Hold (or refuse) a request to a host that is backing off."""
@@ -119,8 +187,9 @@ class RetryAfterMiddleware:
                 return None
             if not entry[1]:
                 self.crawler.stats.inc_value("newscrawl/retry_after/refused")
-                raise BlockedRequest(
-                    "backoff",
+                raise HostBackingOff(
+                    origin,
+                    time.time() + remaining,
                     f"backing off: {origin} asked for {remaining:.0f} s more <{request.url}>",
                 )
             await maybe_deferred_to_future(deferLater(reactor, remaining, lambda: None))
@@ -132,19 +201,24 @@ class RetryAfterMiddleware:
         wait = parse_retry_after(response.headers.get(b"Retry-After"))
         if wait is None:
             return response
+        wait = min(wait, MAX_PAUSE)
         origin = _origin(request)
         sit_out = wait <= self.max_wait
         self._keep(origin, time.monotonic() + wait, sit_out)
+        # Shared with the other worker processes; a pause not sat out is kept for later runs.
         shared = self._shared()
+        if shared is None and not sit_out:
+            shared = self._durable()
         if shared is not None:
             shared.pause(origin, time.time() + wait, sit_out)
         self.crawler.stats.inc_value("newscrawl/retry_after/responses")
         logger.info(
-            "%s answered %d with Retry-After %.0f s: backing off from %s",
+            "%s answered %d with Retry-After %.0f s: backing off from %s%s",
             request.url,
             response.status,
             wait,
             origin,
+            "" if sit_out else " (no request to it before then, also by later runs)",
         )
         if not sit_out:
             request.meta["dont_retry"] = True

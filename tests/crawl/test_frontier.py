@@ -83,6 +83,7 @@ def test_hub_is_fetched_again_once_per_run(tmp_path: Path) -> None:
 
 
 def test_failed_article_is_retried_until_max_attempts(tmp_path: Path) -> None:
+    """A permanent failure (404) is tried again when discovered again, until max_attempts."""
     path = tmp_path / "a.db"
     attempts = 0
     for _ in range(5):
@@ -91,9 +92,125 @@ def test_failed_article_is_retried_until_max_attempts(tmp_path: Path) -> None:
         claimed = frontier.claim(10)
         attempts += len(claimed)
         for c in claimed:
-            frontier.mark(c.url, "failed", "http_500")
+            frontier.mark(c.url, "failed", "http_404")
         _finish(frontier)
     assert attempts == 3
+
+
+def _age(frontier: Frontier, hours: float, column: str = "fetched_at") -> None:
+    """Move the failure (or discovery) times of the frontier `hours` into the past."""
+    assert column in ("fetched_at", "discovered_at")
+    with frontier.archive.transaction() as conn:
+        conn.execute(
+            f"UPDATE frontier SET {column} = strftime('%Y-%m-%dT%H:%M:%SZ', {column}, ?)",
+            (f"-{hours * 3600:.0f} seconds",),
+        )
+
+
+def _attempts(frontier: Frontier, url: str) -> int:
+    row = frontier.archive.conn.execute(
+        "SELECT attempts FROM frontier WHERE url = ?", (url,)
+    ).fetchone()
+    return int(row[0])
+
+
+def _run(path: Path, outcome: tuple[str, str], *, discover: bool = True, **kw: object) -> int:
+    """One run: requeue due failures, discover the article, claim, record `outcome`; return
+    how many URLs it claimed."""
+    archive = Archive.open(path)
+    frontier = Frontier(archive, archive.start_run("crawl"), **kw)  # type: ignore[arg-type]
+    frontier.requeue_rechecks(["x"], "2000-01-01T00:00:00Z")
+    if discover:
+        frontier.discover([Discovered("https://x.example/a", "x")])
+    claimed = frontier.claim(10)
+    for c in claimed:
+        frontier.mark(c.url, *outcome)
+    _finish(frontier)
+    archive.close()
+    return len(claimed)
+
+
+def test_refusals_without_a_request_use_no_attempt(tmp_path: Path) -> None:
+    """A host backing off, or robots.txt unavailable: the URL is due again on the next run,
+    however many runs refuse it, with or without a page linking it again."""
+    path = tmp_path / "a.db"
+    for n in range(6):
+        reason = "backoff" if n % 2 else "robots_unavailable"
+        assert _run(path, ("failed", reason), discover=n < 3) == 1
+    frontier = _frontier(path)
+    assert _attempts(frontier, "https://x.example/a") == 0
+    frontier.discover([Discovered("https://x.example/a", "x")])
+    assert [c.url for c in frontier.claim(10)] == ["https://x.example/a"]
+
+
+def test_a_refusal_gives_back_one_attempt_only(tmp_path: Path) -> None:
+    frontier = _frontier(tmp_path / "a.db")
+    frontier.discover([Discovered("https://x.example/a", "x")])
+    frontier.claim(10)
+    frontier.mark("https://x.example/a", "failed", "backoff")
+    frontier.mark("https://x.example/a", "failed", "backoff")
+    frontier.flush()
+    assert _attempts(frontier, "https://x.example/a") == 0
+    assert frontier.state_of("https://x.example/a") == "failed"
+    assert frontier.pending_count() == 0  # not claimed again in the same run
+    assert not frontier.work_left(["x"])
+
+
+def test_a_transient_failure_waits_for_its_back_off(tmp_path: Path) -> None:
+    """Quick runs while a site answers 503 do not use up an article's attempts: it is due again
+    only once its back-off (1 h after the first failure, then longer) has passed."""
+    path = tmp_path / "a.db"
+    assert _run(path, ("failed", "http_503")) == 1
+    for _ in range(4):
+        assert _run(path, ("failed", "http_503")) == 0
+    frontier = _frontier(path)
+    assert _attempts(frontier, "https://x.example/a") == 1
+    _age(frontier, 0.9)
+    assert _run(path, ("failed", "http_503")) == 0
+    _age(frontier, 0.2)  # 1.1 h since the failure: due, even with no page linking it
+    assert _run(path, ("failed", "timeout"), discover=False) == 1
+    _age(frontier, 2)  # the second back-off is longer (4 h)
+    assert _run(path, ("failed", "timeout")) == 0
+    _age(frontier, 2.5)
+    assert _run(path, ("done", "")) == 1
+
+
+def test_a_transient_failure_is_given_up_after_its_attempts_and_a_day(tmp_path: Path) -> None:
+    """Within a day of its discovery an article failing transiently is tried on after
+    max_attempts; after that day, max_attempts attempts are the end of it."""
+    path = tmp_path / "a.db"
+    claims = 0
+    for _ in range(4):  # within the day: a fourth attempt although max_attempts is 3
+        claims += _run(path, ("failed", "connection_refused"))
+        _age(_frontier(path), 17)
+    assert claims == 4
+    frontier = _frontier(path)
+    _age(frontier, 25, "discovered_at")
+    _age(frontier, 48)
+    assert _run(path, ("failed", "http_503")) == 0
+    assert _attempts(frontier, "https://x.example/a") == 4
+
+
+def test_a_transient_failure_past_the_day_keeps_max_attempts(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    frontier = _frontier(path)
+    frontier.discover([Discovered("https://x.example/a", "x")])
+    _finish(frontier)
+    _age(frontier, 30, "discovered_at")  # found long ago, fetched only now
+    claims = 0
+    for _ in range(5):
+        claims += _run(path, ("failed", "http_502"))
+        _age(frontier, 25)
+    assert claims == 3
+
+
+def test_which_failures_are_transient() -> None:
+    from newscrawl.frontier import is_transient
+
+    for reason in ("http_500", "http_503", "http_599", "http_429", "timeout", "dns"):
+        assert is_transient(reason), reason
+    for reason in (None, "http_404", "http_410", "http_5000", "too_large", "backoff", "robots"):
+        assert not is_transient(reason), reason
 
 
 def test_inflight_urls_of_a_dead_run_become_pending(tmp_path: Path) -> None:
