@@ -215,7 +215,13 @@ class Frontier:
                 "SELECT id, pid FROM runs WHERE status = 'running' AND id != ?", (self.run_id,)
             ).fetchall()
             for run in running:
-                if not pid_alive(run["pid"]):
+                # A run is dead when the process that started it is, and none of its crawl
+                # processes lives on (they outlive a scheduler killed with kill -9).
+                workers = conn.execute(
+                    "SELECT pid FROM run_workers WHERE run_id = ? AND status = 'running'",
+                    (run["id"],),
+                ).fetchall()
+                if not pid_alive(run["pid"]) and not any(pid_alive(w["pid"]) for w in workers):
                     conn.execute(
                         "UPDATE runs SET status = 'interrupted', ended = coalesce(ended, ?) "
                         "WHERE id = ?",

@@ -227,3 +227,28 @@ def test_inflight_urls_of_a_dead_run_become_pending(tmp_path: Path) -> None:
     ).fetchone()[0]
     assert status == "interrupted"
     assert state_counts(resumed.archive.conn) == {"inflight": 1}
+
+
+def test_a_run_whose_crawl_processes_outlive_its_starter_is_not_dead(tmp_path: Path) -> None:
+    """A scheduler killed with kill -9 leaves its crawl processes running: their run goes on."""
+    import os
+
+    path = tmp_path / "a.db"
+    orphaned = _frontier(path)
+    orphaned.discover([Discovered("https://x.example/a", "x")])
+    orphaned.claim(10)
+    conn = orphaned.archive.conn
+    conn.execute("UPDATE runs SET pid = 999999999 WHERE id = ?", (orphaned.run_id,))
+    conn.execute(
+        "INSERT INTO run_workers (run_id, worker, pid, status, started) "
+        "VALUES (?, 0, ?, 'running', '2025-09-01T00:00:00Z')",
+        (orphaned.run_id, os.getpid()),  # a live process stands for the orphaned worker
+    )
+    resumed = _frontier(path)
+    assert resumed.recover() == 0
+    status = resumed.archive.conn.execute(
+        "SELECT status FROM runs WHERE id = ?", (orphaned.run_id,)
+    ).fetchone()[0]
+    assert status == "running"
+    conn.execute("UPDATE run_workers SET pid = 999999999 WHERE run_id = ?", (orphaned.run_id,))
+    assert _frontier(path).recover() == 1
