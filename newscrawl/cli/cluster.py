@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from newscrawl.cli.options import db_option, resolve_db
+from newscrawl.cli.options import check_regular_file, db_option, resolve_db
 from newscrawl.cli.output import output_options, render
 from newscrawl.cluster import Keys, RedisUnavailable, connect, redis_url
 from newscrawl.cluster.keys import DEFAULT_PREFIX
@@ -52,8 +52,15 @@ def connect_cluster(redis: str | None, required: bool = True) -> Any:
 
 def sources_from_options(urls: tuple[str, ...], sources_file: str | None) -> list[Source]:
     """Sources from a sources file and/or URLs, as `newscrawl crawl` reads them."""
+    from newscrawl.cli.crawl import check_settings
+
     try:
         sources = load_sources(sources_file) if sources_file else []
+    except SourcesError as exc:
+        raise click.UsageError(str(exc)) from None
+    # The sources' settings go to the workers: a bad value is refused here, not by each worker.
+    check_settings(sources, sources_file, {}, environment=False)
+    try:
         return sources + sources_from_urls(urls)
     except SourcesError as exc:
         raise click.UsageError(str(exc)) from None
@@ -123,6 +130,7 @@ def archive_worker_command(
     The one writer of the archive: it runs the same validate, clean, dedupe and archive steps as a
     local crawl, a batch per transaction. Killed, it archives its unfinished batch again when it
     restarts (nothing is lost, nothing is archived twice). SIGTERM finishes the batch and stops.
+    While Redis cannot be reached it waits and tries again, and drains once Redis is back.
     It also queues archived articles that are due for a re-check.
 
     \b
@@ -133,13 +141,15 @@ def archive_worker_command(
 
     from newscrawl import logs
     from newscrawl.archive import ArchiveError
-    from newscrawl.cli.crawl import parse_setting
+    from newscrawl.cli.crawl import check_settings, parse_setting
     from newscrawl.cluster.archiver import ArchiverLocked, ArchiveWorker
     from newscrawl.runner import crawl_settings
 
+    overrides = parse_setting(set_)
+    check_settings([], None, overrides)
     server = connect_cluster(redis)
     logs.configure("ERROR" if quiet else "INFO", "text")
-    settings = crawl_settings(parse_setting(set_))
+    settings = crawl_settings(overrides)
     worker = ArchiveWorker(
         server,
         Keys(prefix),
@@ -158,9 +168,10 @@ def archive_worker_command(
     try:
         try:
             worker.acquire()
-        except ArchiverLocked as exc:
+        except (ArchiverLocked, RedisUnavailable) as exc:
             raise click.ClickException(str(exc)) from None
         try:
+            check_regular_file(resolve_db(db_path))
             worker.open()
         except ArchiveError as exc:
             worker.release()

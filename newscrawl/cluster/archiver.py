@@ -5,6 +5,11 @@ through the same validate, clean, dedupe and archive pipelines as a local crawl,
 one transaction, and only then forgets the taken list. Killed at any point, it finds the taken
 list on its next start and archives it again; the archive's upsert by canonical URL makes that
 replay add no second row and no second version.
+
+When Redis cannot be reached (restarting, a network fault) it waits, trying again after a wait
+that doubles up to a few seconds (one warning per outage), and drains again once the server
+answers; a stop signal still ends it meanwhile. A lock that ran out during the outage is taken
+again if no other archive-worker took it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import MemoryStatsCollector
 
 from newscrawl.archive import Archive
+from newscrawl.cluster.connection import Outage, RedisUnavailable, unreachable_errors
 from newscrawl.cluster.keys import Keys
 from newscrawl.cluster.seed import recheck_request
 from newscrawl.frontier import Frontier
@@ -113,6 +119,12 @@ class ArchiveWorker:
         self.archiver: ArchivePipeline | None = None
         self.batches = 0
         self.last_recheck = 0.0
+        #: Whether Redis answers, and when to try it again if not.
+        self.outage = Outage("archive-worker", first=0.25, cap=5.0)
+        #: Whether the lock may be taken again if it ran out (Redis was away meanwhile).
+        self._retake = False
+        #: Whether the taken list holds a batch already committed (its forgetting failed).
+        self._committed_taken = False
 
     # -- lock -----------------------------------------------------------------------------------
 
@@ -120,24 +132,46 @@ class ArchiveWorker:
         """Take the one-writer lock, waiting out a killed holder's lock (it expires)."""
         deadline = time.monotonic() + (self.lock_ttl * 2 if wait_s is None else wait_s)
         ttl_ms = int(self.lock_ttl * 1000)
-        while not self.server.set(self.keys.archiver, self.token, nx=True, px=ttl_ms):
-            if time.monotonic() >= deadline:
-                holder = self.server.get(self.keys.archiver) or b"?"
-                raise ArchiverLocked(
-                    f"another archive-worker drains this cluster: {holder.decode()}"
-                )
+        while True:
+            try:
+                if self.server.set(self.keys.archiver, self.token, nx=True, px=ttl_ms):
+                    return
+                if time.monotonic() >= deadline:
+                    holder = self.server.get(self.keys.archiver) or b"?"
+                    raise ArchiverLocked(
+                        f"another archive-worker drains this cluster: {holder.decode()}"
+                    )
+            except unreachable_errors() as exc:
+                if time.monotonic() >= deadline:
+                    raise RedisUnavailable(f"cannot reach Redis: {exc}") from exc
             time.sleep(0.2)
 
     def refresh(self) -> None:
-        """Keep the lock; losing it (a stall longer than its time to live) is fatal."""
-        if not self._refresh(
-            keys=[self.keys.archiver], args=[self.token, int(self.lock_ttl * 1000)]
+        """Keep the lock; losing it (a stall longer than its time to live) is fatal, unless it
+        ran out while Redis could not be reached and no other archive-worker has taken it."""
+        if self._refresh(keys=[self.keys.archiver], args=[self.token, int(self.lock_ttl * 1000)]):
+            self._retake = False
+            return
+        if self._retake and self.server.set(
+            self.keys.archiver, self.token, nx=True, px=int(self.lock_ttl * 1000)
         ):
-            raise ArchiverLocked("the archive-worker lost its lock (stalled longer than its TTL)")
+            self._retake = False
+            logger.warning("The archive-worker's lock ran out while Redis was away: taken again")
+            return
+        raise ArchiverLocked("the archive-worker lost its lock (stalled longer than its TTL)")
 
     def release(self) -> None:
-        if self.server.get(self.keys.archiver) == self.token.encode():
-            self.server.delete(self.keys.archiver)
+        """Give the lock up; when Redis cannot be reached, it runs out by itself."""
+        try:
+            if self.server.get(self.keys.archiver) == self.token.encode():
+                self.server.delete(self.keys.archiver)
+        except unreachable_errors() as exc:
+            logger.warning(
+                "Could not give the archive-worker's lock up (Redis is away: %s): it runs out "
+                "in %.0f s",
+                exc,
+                self.lock_ttl,
+            )
 
     # -- archive --------------------------------------------------------------------------------
 
@@ -211,8 +245,10 @@ class ArchiveWorker:
         session.frontier.flush()
         if self.archiver.storage_error is not None:
             raise RuntimeError(f"the archive cannot be written: {self.archiver.storage_error}")
-        self.server.delete(self.keys.items_taken)
         self.batches += 1
+        self._committed_taken = True
+        self.server.delete(self.keys.items_taken)
+        self._committed_taken = False
 
     def push_rechecks(self, limit: int = 1000) -> int:
         """Queue archived articles due for a re-check (the archive knows when): with their
@@ -261,32 +297,56 @@ class ArchiveWorker:
     ) -> str:
         """Drain until stopped (or, with `until_idle`, until the cluster has been idle that long).
 
-        Returns the run's status ("completed" or "stopped").
+        While Redis cannot be reached, it waits (see the module docstring). Returns the run's
+        status ("completed" or "stopped").
         """
         idle_since: float | None = None
         while True:
-            self.refresh()
-            if (
-                self.recheck_every > 0
-                and time.monotonic() - self.last_recheck >= self.recheck_every
-            ):
-                self.last_recheck = time.monotonic()
-                queued = self.push_rechecks()
-                if queued:
-                    logger.info("Queued %d archived articles for a re-check", queued)
-            batch = self.take()
-            if batch:
+            try:
+                busy = self._turn()
+                if not busy and until_idle is not None and not should_stop():
+                    if self.cluster_busy():
+                        idle_since = None
+                    else:
+                        idle_since = idle_since or time.monotonic()
+                        if time.monotonic() - idle_since >= until_idle:
+                            return "completed"
+            except unreachable_errors() as exc:
                 idle_since = None
-                self.archive_batch(batch)
+                self._retake = True
+                if self._sleep(self.outage.failed(exc), should_stop):
+                    return "stopped"
+                continue
+            self.outage.succeeded()
             if should_stop():
                 return "stopped"
-            if batch:
-                continue
-            if until_idle is not None:
-                if self.cluster_busy():
-                    idle_since = None
-                else:
-                    idle_since = idle_since or time.monotonic()
-                    if time.monotonic() - idle_since >= until_idle:
-                        return "completed"
-            time.sleep(poll_s)
+            if not busy:
+                time.sleep(poll_s)
+
+    def _turn(self) -> bool:
+        """Keep the lock, queue the re-checks due, archive a batch; True if there was one."""
+        self.refresh()
+        if self._committed_taken:
+            # The batch was committed before Redis went away: forget it now.
+            self.server.delete(self.keys.items_taken)
+            self._committed_taken = False
+        if self.recheck_every > 0 and time.monotonic() - self.last_recheck >= self.recheck_every:
+            self.last_recheck = time.monotonic()
+            queued = self.push_rechecks()
+            if queued:
+                logger.info("Queued %d archived articles for a re-check", queued)
+        batch = self.take()
+        if batch:
+            self.archive_batch(batch)
+        return bool(batch)
+
+    @staticmethod
+    def _sleep(seconds: float, should_stop: Callable[[], bool]) -> bool:
+        """Sleep `seconds`, or less if asked to stop; return whether asked to stop."""
+        deadline = time.monotonic() + seconds
+        while not should_stop():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(left, 0.1))
+        return True

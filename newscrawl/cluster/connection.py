@@ -1,10 +1,15 @@
-"""Connecting to the cluster's Redis server, with a clear error when it cannot be reached."""
+"""Connecting to the cluster's Redis server, with a clear error when it cannot be reached, and
+riding out the times it cannot (`Outage`)."""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from functools import lru_cache
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 ENV_VAR = "NEWSCRAWL_REDIS"
 
@@ -67,8 +72,9 @@ def round_trips() -> int:
     return _ROUND_TRIPS[0]
 
 
-def connect(url: str, *, timeout: float = 10.0) -> Any:
-    """A Redis client for `url`, checked with PING."""
+def connect(url: str, *, timeout: float = 10.0, check: bool = True) -> Any:
+    """A Redis client for `url`, checked with PING (unless `check` is false: for a process that
+    rides out the server being away, `Outage`)."""
     try:
         import redis
     except ImportError as exc:  # pragma: no cover - the extra is missing
@@ -79,7 +85,79 @@ def connect(url: str, *, timeout: float = 10.0) -> Any:
         client = _client_class().from_url(
             url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=False
         )
-        client.ping()
+        if check:
+            client.ping()
     except (redis.RedisError, ValueError) as exc:
         raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from exc
     return client
+
+
+@lru_cache(maxsize=1)
+def unreachable_errors() -> tuple[type[Exception], ...]:
+    """The errors that mean the Redis server cannot be reached for now (stopped, restarting,
+    still loading its data, the network between): worth trying again, unlike a wrong command."""
+    import redis
+
+    # BusyLoadingError ("LOADING", a server reading its data after a restart) is a
+    # ConnectionError.
+    return (redis.ConnectionError, redis.TimeoutError)
+
+
+class Outage:
+    """The state of a process's attempts to reach a Redis server that does not answer.
+
+    While it answers, every attempt goes ahead. Once one fails, the next is allowed only after a
+    wait that doubles with each failure (`first` seconds, at most `cap`); one warning is logged
+    when the outage starts and one line when the server answers again, not one per attempt.
+    """
+
+    def __init__(self, what: str, *, first: float = 0.2, cap: float = 5.0) -> None:
+        #: What could not reach Redis, for the log ("request queue", "site pacing").
+        self.what = what
+        self.first = first
+        self.cap = cap
+        self.failures = 0
+        #: When (monotonic) the outage began; None while the server answers.
+        self.since: float | None = None
+        self.next_try = 0.0
+        #: Outages begun so far.
+        self.count = 0
+
+    @property
+    def down(self) -> bool:
+        """Whether the last attempt failed."""
+        return self.since is not None
+
+    def ready(self) -> bool:
+        """Whether to try Redis now (always while it answers; once the wait is over if not)."""
+        return self.since is None or time.monotonic() >= self.next_try
+
+    def failed(self, error: BaseException) -> float:
+        """Note a failed attempt; return the seconds to wait before the next one."""
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+            self.count += 1
+            logger.warning(
+                "Redis cannot be reached (%s), trying again with a growing wait (up to %.0f s): %s",
+                self.what,
+                self.cap,
+                error,
+            )
+        wait = min(self.cap, self.first * 2 ** min(self.failures, 30))
+        self.failures += 1
+        self.next_try = now + wait
+        return wait
+
+    def succeeded(self) -> None:
+        """Note an attempt that reached Redis: the outage, if any, is over."""
+        if self.since is not None:
+            logger.info(
+                "Redis answers again (%s) after %.1f s and %d failed attempts",
+                self.what,
+                time.monotonic() - self.since,
+                self.failures,
+            )
+        self.since = None
+        self.failures = 0
+        self.next_try = 0.0

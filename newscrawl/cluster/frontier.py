@@ -3,6 +3,10 @@
 It offers the spider the same interface as the SQLite frontier (`discover`, `claim`, `mark`,
 `work_left`, validators), so the spider's discovery code is the same on one machine and on many;
 the scrapy-redis scheduler and the shared seen-set do the queueing and de-duplication.
+
+While Redis cannot be reached, its answers stand in for what Redis would say (work is left, no
+validators are known) and its writes wait in the request queue's backlog, so a worker waits for
+the server instead of failing or stopping.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from newscrawl.cluster.connection import Outage, unreachable_errors
 from newscrawl.cluster.keys import Keys
 from newscrawl.frontier import Claimed, Discovered
 from newscrawl.sources import Source, source_from_dict
@@ -60,6 +65,28 @@ class RedisFrontier:
         self.spider = spider
         self.server = server
         self.keys = keys
+        self._outage = Outage("cluster frontier", cap=2.0)
+
+    def _queue(self) -> Any:
+        """The running crawl's request queue (None before the crawl has one)."""
+        from newscrawl.cluster.scheduler import scheduler_of
+
+        scheduler = scheduler_of(getattr(self.spider, "crawler", None))
+        return scheduler.queue if scheduler is not None else None
+
+    def _read(self, read: Any, unknown: Any) -> Any:
+        """`read()` from Redis, or `unknown` while Redis cannot be reached."""
+        queue = self._queue()
+        outage: Outage = queue.outage if queue is not None else self._outage
+        if not outage.ready():
+            return unknown
+        try:
+            value = read()
+        except unreachable_errors() as exc:
+            outage.failed(exc)
+            return unknown
+        outage.succeeded()
+        return value
 
     def discover(self, items: Iterable[Discovered]) -> None:
         """Queue the URLs any worker has not seen recently (one round trip for the seen-set,
@@ -96,19 +123,27 @@ class RedisFrontier:
         return None
 
     def work_left(self, sources: Sequence[str] | None = None) -> bool:
-        """True while requests wait in the shared queue or are leased by some worker."""
-        pipe = self.server.pipeline()
-        pipe.zcard(self.keys.requests)
-        pipe.hlen(self.keys.leases)
-        waiting, leased = pipe.execute()
-        return bool(waiting or leased)
+        """True while requests wait in the shared queue or are leased by some worker (or this
+        worker's writes wait for Redis, or Redis cannot be reached: it may have some)."""
+        queue = self._queue()
+        if queue is not None and queue.backlog:
+            return True
+
+        def read() -> bool:
+            pipe = self.server.pipeline()
+            pipe.zcard(self.keys.requests)
+            pipe.hlen(self.keys.leases)
+            waiting, leased = pipe.execute()
+            return bool(waiting or leased)
+
+        return bool(self._read(read, True))
 
     def waiting(self) -> int:
-        """Requests waiting in the shared queue."""
-        return int(self.server.zcard(self.keys.requests))
+        """Requests waiting in the shared queue (none can be taken while Redis is away)."""
+        return int(self._read(lambda: self.server.zcard(self.keys.requests), 0))
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
-        raw = self.server.hget(self.keys.validators, url)
+        raw = self._read(lambda: self.server.hget(self.keys.validators, url), None)
         if not raw:
             return None, None
         data = json.loads(raw)
@@ -117,9 +152,16 @@ class RedisFrontier:
     def set_validators(
         self, url: str, source: str, kind: str, etag: str | None, last_modified: str | None
     ) -> None:
-        self.server.hset(
-            self.keys.validators, url, json.dumps({"etag": etag, "last_modified": last_modified})
-        )
+        value = json.dumps({"etag": etag, "last_modified": last_modified})
+
+        def write() -> None:
+            self.server.hset(self.keys.validators, url, value)
+
+        queue = self._queue()
+        if queue is not None:
+            queue.write(write)  # waits in the backlog while Redis cannot be reached
+        else:
+            self._read(write, None)
 
     def watermark(self, url: str) -> str | None:
         """News-sitemap watermarks belong to single-machine runs; the seen-set covers a cluster."""

@@ -35,6 +35,9 @@ class RedisItemsPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         source, article = ItemAdapter(item).get("source"), encode_item(item)
         if not tracker_of(self.crawler).deliver(item, source, article):
-            self.crawler.engine._slot.scheduler.server.rpush(self.keys.items, article)
+            queue = self.crawler.engine._slot.scheduler.queue
+            key = self.keys.items
+            # Through the queue's backlog: it waits there while Redis cannot be reached.
+            queue.write(lambda: queue.server.rpush(key, article))
             count(self.crawler, "items_pushed", source)
         return item

@@ -20,7 +20,13 @@ def worker_settings(
     keys = Keys(prefix)
     values: dict[str, Any] = {
         "REDIS_URL": redis_url,
-        "REDIS_PARAMS": {"redis_cls": "newscrawl.cluster.connection.CountingRedis"},
+        # Every call to Redis holds up the worker's event loop: when the server is away, a
+        # call gives up in seconds (scrapy-redis waits 30 s) and the worker waits for it.
+        "REDIS_PARAMS": {
+            "redis_cls": "newscrawl.cluster.connection.CountingRedis",
+            "socket_connect_timeout": 5,
+            "socket_timeout": 10,
+        },
         "NEWSCRAWL_REDIS_PREFIX": prefix,
         "SCHEDULER": "newscrawl.cluster.scheduler.ReliableScheduler",
         "SCHEDULER_QUEUE_CLASS": "newscrawl.cluster.queue.LeasedPriorityQueue",
