@@ -120,10 +120,16 @@ TWISTED_DNS_RESOLVER = "newscrawl.net.resolver.GuardedResolver"
 NEWSCRAWL_ALLOW_PRIVATE = False
 #: Function ``host -> [address, ...]`` the private-address guard resolves with (empty: system).
 NEWSCRAWL_GUARD_RESOLVER = ""
-#: Longest Retry-After (seconds) waited out; a host asking more is left alone for the run.
+#: Longest Retry-After (seconds) waited out; a host asking more is left alone until then (at
+#: most a day), also by later runs.
 NEWSCRAWL_RETRY_AFTER_MAX = 120.0
 #: Longest wait (seconds) for one of a site's request slots shared by the worker processes.
 NEWSCRAWL_SLOT_MAX_WAIT = 300.0
+#: Seconds before robots.txt is asked for again when its fetch failed for a reason of ours (an
+#: error of newscrawl or of Redis, not the site's answer); the wait doubles up to 30 s.
+NEWSCRAWL_ROBOTS_RETRY_DELAY = 1.0
+#: Longest wait of a page for its site's robots.txt; then it is refused as robots_unavailable.
+NEWSCRAWL_ROBOTS_MAX_WAIT = 300.0
 
 # -- crawling from many machines (newscrawl.cluster, `crawl --redis`) -------------------------
 #: Redis URL that makes crawl processes cluster workers (also $NEWSCRAWL_REDIS or --redis).
