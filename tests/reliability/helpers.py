@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -54,6 +55,26 @@ def run_crawl(
         text=True,
         timeout=timeout,
         stdin=subprocess.DEVNULL,
+    )
+
+
+def run_crawl_with_file_limit(
+    urls: list[str], db: Path | str, limit: int, settings: dict[str, Any] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a crawl whose processes may not write a file past `limit` bytes (RLIMIT_FSIZE): a
+    write beyond it fails with EFBIG, as on a full disk."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        crawl_command(urls, db, settings),
+        env=crawl_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=cap,  # noqa: PLW1509 - only sets a resource limit
     )
 
 

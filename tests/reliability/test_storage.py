@@ -7,7 +7,6 @@ The disk fills for real: the crawl process runs with RLIMIT_FSIZE just above the
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +15,10 @@ import pytest
 from faultserver import RequestLog, news_site
 from helpers import (
     article_urls,
-    crawl_command,
-    crawl_env,
     integrity,
     last_run,
     run_crawl,
+    run_crawl_with_file_limit,
     stuck_claims,
 )
 
@@ -33,19 +31,7 @@ ONE = {"NEWSCRAWL_PROCESSES": 1, "NEWSCRAWL_BATCH_SIZE": 5}
 
 
 def _crawl_on_a_full_disk(url: str, db: Path, room: int) -> subprocess.CompletedProcess[str]:
-    limit = os.path.getsize(db) + room
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return subprocess.run(
-        crawl_command([url], db, ONE),
-        env=crawl_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=cap,  # noqa: PLW1509 - only sets a resource limit
-    )
+    return run_crawl_with_file_limit([url], db, os.path.getsize(db) + room, ONE)
 
 
 @pytest.fixture(scope="module")

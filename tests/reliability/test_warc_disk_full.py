@@ -23,11 +23,10 @@ from faultserver import FaultServer, RequestLog, _story, page
 from helpers import (
     article_urls,
     connect,
-    crawl_command,
-    crawl_env,
     integrity,
     last_run,
     run_crawl,
+    run_crawl_with_file_limit,
     stuck_claims,
 )
 from warcio.cli import main as warcio_cli
@@ -89,18 +88,7 @@ def padded_site(articles: int) -> FaultServer:
 
 
 def crawl_on_a_full_disk(url: str, db: Path) -> subprocess.CompletedProcess[str]:
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
-
-    return subprocess.run(
-        crawl_command([url], db, ONE),
-        env=crawl_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=cap,  # noqa: PLW1509 - only sets a resource limit
-    )
+    return run_crawl_with_file_limit([url], db, FILE_LIMIT, ONE)
 
 
 @pytest.fixture(scope="module")
