@@ -283,6 +283,15 @@ class _Scanner:
                 continue
             return parts
 
+    def _key_value(self, table: _Node) -> None:
+        """Read ``key = value`` into `table`."""
+        key = self._key()
+        if self._peek() != "=":
+            raise _ScanError(f"no '=' at offset {self.i}")
+        self.i += 1
+        self._skip_blank(newlines=False)
+        self._assign(table, key, self._value())
+
     def _assign(self, table: _Node, key: list[tuple[str, Position]], value: _Node) -> None:
         for name, where in key[:-1]:
             table = table.table.setdefault(name, _Node(where, where))
@@ -308,12 +317,7 @@ class _Scanner:
                 if closing == "]":
                     node.items.append(self._value())
                 else:
-                    key = self._key()
-                    if self._peek() != "=":
-                        raise _ScanError(f"no '=' at offset {self.i}")
-                    self.i += 1
-                    self._skip_blank(newlines=False)
-                    self._assign(node, key, self._value())
+                    self._key_value(node)
                 self._skip_blank(newlines=True)
                 if self._peek() == ",":
                     self.i += 1
@@ -361,12 +365,7 @@ class _Scanner:
             if text[self.i] == "[":
                 current = self._header(root)
             else:
-                key = self._key()
-                if self._peek() != "=":
-                    raise _ScanError(f"no '=' at offset {self.i}")
-                self.i += 1
-                self._skip_blank(newlines=False)
-                self._assign(current, key, self._value())
+                self._key_value(current)
                 self._skip_line()
             if self.i <= before:  # pragma: no cover - a scanner bug; never loop for ever
                 raise _ScanError("no progress")
