@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cluster_commands import newscrawl_process
 
 from newscrawl.cluster import Keys
 from newscrawl.demo import DemoSite, serve_demo_site
 
 pytestmark = pytest.mark.e2e
 
-ENTRY = "from newscrawl.cli.main import cli; cli()"
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0"]
 
 
@@ -35,18 +35,8 @@ def site() -> Iterator[DemoSite]:
         yield demo
 
 
-def _newscrawl(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", ENTRY, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def _crawl(site: DemoSite, redis_url: str, keys: Keys, *extra: str) -> subprocess.Popen[str]:
-    return _newscrawl(
+    return newscrawl_process(
         "crawl",
         "--redis",
         redis_url,
@@ -60,7 +50,7 @@ def _crawl(site: DemoSite, redis_url: str, keys: Keys, *extra: str) -> subproces
 
 
 def _archive_worker(redis_url: str, keys: Keys, db: Path, *extra: str) -> subprocess.Popen[str]:
-    return _newscrawl(
+    return newscrawl_process(
         "archive-worker",
         "--redis",
         redis_url,
@@ -131,12 +121,14 @@ def test_three_workers_share_the_crawl_and_archive_every_article_once(
     db = tmp_path / "news.db"
     # Three workers join the cluster first, then the start URLs are seeded: all three are
     # waiting for work when it comes, however slowly each process started.
-    crawl = _newscrawl(
+    crawl = newscrawl_process(
         "crawl", "--redis", redis_url, "--prefix", keys.prefix, "--processes", "3",
         "--max-idle", "6", "--json", *FAST,
     )  # fmt: skip
     _wait_until(lambda: server.zcard(keys.workers) >= 3, 90)
-    seeded = _newscrawl("seed", "--redis", redis_url, "--prefix", keys.prefix, *site.start_urls())
+    seeded = newscrawl_process(
+        "seed", "--redis", redis_url, "--prefix", keys.prefix, *site.start_urls()
+    )
     assert _finish(seeded)[0] == 0
     archiver = _archive_worker(redis_url, keys, db, "--until-idle", "3")
     code, out, err = _finish(crawl)

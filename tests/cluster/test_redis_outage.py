@@ -24,6 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from cluster_commands import newscrawl_process
 from scrapy.http import Request
 from twisted.internet import task
 
@@ -36,8 +37,6 @@ from newscrawl.cluster.scheduler import ReliableScheduler
 from newscrawl.cluster.seed import seed
 from newscrawl.items import Article
 from newscrawl.sources import sources_from_urls
-
-ENTRY = "from newscrawl.cli.main import cli; cli()"
 
 
 class RedisServer:
@@ -107,16 +106,6 @@ def _wait_until(check: Callable[[], Any], timeout: float, what: str = "") -> Any
         time.sleep(0.05)
 
 
-def _newscrawl(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", ENTRY, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     if process.poll() is None:
         process.kill()
@@ -160,7 +149,7 @@ def _archived(db: Path) -> int:
 
 def _archive_worker(redis: RedisServer, keys: Keys, db: Path) -> subprocess.Popen[str]:
     # A lock living 1 s: it runs out during the outage, and is taken again after it.
-    return _newscrawl(
+    return newscrawl_process(
         "archive-worker", "--redis", redis.url, "--prefix", keys.prefix, "--db", str(db),
         "-s", "NEWSCRAWL_REDIS_ARCHIVER_TTL=1",
     )  # fmt: skip
@@ -454,7 +443,7 @@ def test_a_cluster_worker_rides_out_a_redis_restart_without_breaking_robots_txt(
     """The reviewer's case: Redis stops while robots.txt is on its way and starts again 2 s
     later. Nothing fails, and the page robots.txt forbids is never fetched."""
     keys = Keys("outage")
-    crawl = _newscrawl(
+    crawl = newscrawl_process(
         "crawl", f"{site.url}/", "--redis", restartable_redis.url, "--prefix", keys.prefix,
         "--processes", "1", "--max-idle", "1", "--json",
         "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0",
