@@ -154,6 +154,10 @@ def test_json_run_with_nothing_new_prints_only_json(demo: tuple[str, Path], tmp_
 # -- an interrupted crawl exits 130 ----------------------------------------------------------
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.e2e
 def test_interrupted_crawl_exits_130(tmp_path: Path) -> None:
     from newscrawl.demo import DemoSite, serve_demo_site
@@ -168,6 +172,9 @@ def test_interrupted_crawl_exits_130(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # As in a terminal's foreground: a shell running the tests in the background
+            # (`... &`) would leave SIGINT ignored, and the command could not be interrupted.
+            preexec_fn=_sigint_default,  # noqa: PLW1509 - only resets a signal disposition
         )
         try:
             deadline = time.monotonic() + 60

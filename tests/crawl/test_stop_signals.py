@@ -22,6 +22,10 @@ from story_site import STORIES, StorySite, serve_story_site
 pytestmark = pytest.mark.e2e
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -45,6 +49,9 @@ def _stop_crawl(tmp_path: Path, whole_group: bool, signum: int) -> tuple[str, in
                 "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0",
             ],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            # As in a terminal's foreground: a shell running the tests in the background
+            # (`... &`) would leave SIGINT ignored.
+            preexec_fn=_sigint_default,  # noqa: PLW1509 - only resets a signal disposition
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 60
